@@ -1,0 +1,122 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { AppRouter } from "@crm/api";
+import { type ApiDeps, appRouter, type Context, createHttpContextFactory, domainCause } from "@crm/api";
+import { systemClock } from "@crm/core";
+import type { Database } from "@crm/db";
+import helmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import { sql } from "drizzle-orm";
+import Fastify, { type FastifyServerOptions } from "fastify";
+
+export interface AppOptions {
+  db: Database;
+  clock?: ApiDeps["clock"];
+  /** Public base URL: the allowed Origin for mutations and whether cookies are Secure. */
+  appUrl: string;
+  /** Built web app to serve with SPA fallback; null to serve none. */
+  webDistDir?: string | null;
+  logger?: FastifyServerOptions["logger"];
+  bodyLimit?: number;
+}
+
+export function isLocalHttp(appUrl: string): boolean {
+  const url = new URL(appUrl);
+  return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
+/** Builds the whole HTTP app without listening: server.ts listens, tests use app.inject. */
+export async function buildApp(options: AppOptions) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Batched tRPC calls put every procedure name in the path.
+    routerOptions: { maxParamLength: 5000 },
+    trustProxy: true,
+  });
+  const secure = !isLocalHttp(options.appUrl);
+  const deps: ApiDeps = { db: options.db, clock: options.clock ?? systemClock };
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        // Would send every asset of a plain-HTTP localhost run to https.
+        upgradeInsecureRequests: secure ? [] : null,
+      },
+    },
+    hsts: secure,
+  });
+
+  // Expected failures (4xx) are answered plainly and not logged as errors; the rest say nothing.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      return reply.status(status).send({ error: "Internal Server Error", statusCode: status });
+    }
+    return reply.status(status).send({ error: error.message, statusCode: status });
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: "/trpc",
+    trpcOptions: {
+      router: appRouter,
+      createContext: createHttpContextFactory(deps, { allowedOrigins: [options.appUrl], secureCookies: secure }),
+      onError({ error, path, req }) {
+        if (error.code === "INTERNAL_SERVER_ERROR")
+          req.log.error({ err: error.cause ?? error, path }, "procedure failed");
+      },
+      responseMeta({ errors }) {
+        const retryAfter = errors.map((e) => domainCause(e)?.retryAfterSeconds).find((s) => s !== undefined);
+        return retryAfter ? { headers: { "retry-after": String(retryAfter) } } : {};
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+  });
+
+  app.get("/health", async (_request, reply) => {
+    const started = performance.now();
+    try {
+      await options.db.execute(sql`select 1`);
+      const database = { status: "up", latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+      return reply.send({ status: "ok", database });
+    } catch {
+      return reply.status(503).send({ status: "error", database: { status: "down" } });
+    }
+  });
+
+  const webDistDir = options.webDistDir;
+  const serveWeb = webDistDir && existsSync(path.join(webDistDir, "index.html"));
+  if (serveWeb) {
+    await app.register(fastifyStatic, {
+      root: webDistDir,
+      index: false,
+      // Hashed assets never change; index.html (served below) is always revalidated.
+      setHeaders(res, filePath) {
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) {
+          res.header("cache-control", "public, max-age=31536000, immutable");
+        }
+      },
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const apiPath = /^\/(trpc|api|health|webhooks|auth)(\/|$)/.test(request.url);
+    const wantsPage = request.method === "GET" && (request.headers.accept ?? "").includes("text/html");
+    if (serveWeb && wantsPage && !apiPath) {
+      reply.header("cache-control", "no-cache");
+      return reply.sendFile("index.html");
+    }
+    return reply.status(404).send({ error: "Not found", statusCode: 404 });
+  });
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+export type { Context };

@@ -1,0 +1,43 @@
+import path from "node:path";
+import { z } from "zod";
+
+const booleanOff = z
+  .enum(["on", "off", "true", "false", "1", "0"])
+  .transform((v) => v === "on" || v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("localhost"),
+  APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
+    .optional(),
+  CRM_DATA_DIR: z.string().min(1).default("./.data"),
+  WORKERS: booleanOff.default(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Create the demo account with demo data when the database has no users (first start). */
+  CRM_DEMO_DATA: booleanOff.default(true),
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Directory of the built web app (apps/web/dist). */
+  WEB_DIST_DIR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; CRM_DATA_DIR: string };
+
+/** Reads the environment once. A bad value stops the process with a message naming the variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  const appUrl = env.APP_URL ?? `http://localhost:${env.PORT}`;
+  return { ...env, APP_URL: appUrl.replace(/\/+$/, ""), CRM_DATA_DIR: path.resolve(env.CRM_DATA_DIR) };
+}
+
+export class EnvError extends Error {}

@@ -1,0 +1,96 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureDemoAccount, systemClock } from "@crm/core";
+import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
+import { sql } from "drizzle-orm";
+import { buildApp } from "./app";
+import { EnvError, loadEnv } from "./env";
+
+const defaultWebDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+function fail(message: string): never {
+  process.stderr.write(`crm: ${message}\n`);
+  process.exit(1);
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}
+
+async function main() {
+  let env: ReturnType<typeof loadEnv>;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof EnvError) fail(error.message);
+    throw error;
+  }
+
+  const embedded = env.DATABASE_URL
+    ? null
+    : await startEmbeddedDatabase({ dataDir: path.join(env.CRM_DATA_DIR, "pg") }).catch((error: Error) =>
+        fail(error.message),
+      );
+  const databaseUrl = env.DATABASE_URL ?? embedded!.url;
+
+  const handle = createDb(databaseUrl, { applicationName: "crm-server" });
+  try {
+    await handle.db.execute(sql`select 1`);
+  } catch (error) {
+    await embedded?.stop();
+    fail(`cannot reach the database at ${redactUrl(databaseUrl)}: ${(error as Error).message}`);
+  }
+  await runMigrations(databaseUrl);
+
+  const app = await buildApp({
+    db: handle.db,
+    clock: systemClock,
+    appUrl: env.APP_URL,
+    webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
+    bodyLimit: env.BODY_LIMIT,
+    logger: {
+      level: env.LOG_LEVEL,
+      ...(process.stdout.isTTY && env.NODE_ENV !== "production"
+        ? { transport: { target: "pino-pretty", options: { ignore: "pid,hostname", translateTime: "HH:MM:ss" } } }
+        : {}),
+    },
+  });
+
+  if (embedded) {
+    app.log.info(
+      `embedded PostgreSQL ${embedded.owned ? "started" : "already running"} on port ${embedded.port}, data in ${embedded.dataDir}`,
+    );
+  }
+  const demo = env.CRM_DEMO_DATA ? await ensureDemoAccount({ db: handle.db, clock: systemClock }) : null;
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await app.close().catch(() => {});
+    await handle.close().catch(() => {});
+    await embedded?.stop().catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  try {
+    await app.listen({ port: env.PORT, host: env.HOST });
+  } catch (error) {
+    await handle.close();
+    await embedded?.stop();
+    fail(`cannot listen on ${env.HOST}:${env.PORT}: ${(error as Error).message}`);
+  }
+  app.log.info(`CRM is running at ${env.APP_URL}`);
+  if (demo) {
+    app.log.info(`Demo account created: sign in with ${demo.email} / ${demo.password}`);
+  }
+}
+
+main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

@@ -1,0 +1,108 @@
+import { type Clock, type PublicUser, SESSION_IDLE_MS, validateSessionToken } from "@crm/core";
+import type { Database } from "@crm/db";
+import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
+import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
+
+/** Where the session cookie goes. The Fastify context writes headers; tests record the calls. */
+export interface SessionCookieJar {
+  set(token: string): void;
+  clear(): void;
+}
+
+export interface ApiDeps {
+  db: Database;
+  clock: Clock;
+}
+
+export interface Context extends ApiDeps {
+  user: PublicUser | null;
+  sessionId: string | null;
+  cookies: SessionCookieJar;
+  userAgent: string | undefined;
+  /** A mutation from another origin: refused before any procedure runs (CSRF). */
+  crossSite: boolean;
+}
+
+/** A recording cookie jar for tests and the CLI. */
+export function memoryCookieJar(): SessionCookieJar & { token: string | null | undefined } {
+  const jar = {
+    token: undefined as string | null | undefined,
+    set(token: string) {
+      jar.token = token;
+    },
+    clear() {
+      jar.token = null;
+    },
+  };
+  return jar;
+}
+
+/** The context with no request: used by createCaller in tests and by the CLI. */
+export function createInnerContext(
+  deps: ApiDeps,
+  session: { user: PublicUser; sessionId: string } | null = null,
+  cookies: SessionCookieJar = memoryCookieJar(),
+): Context {
+  return {
+    ...deps,
+    user: session?.user ?? null,
+    sessionId: session?.sessionId ?? null,
+    cookies,
+    userAgent: undefined,
+    crossSite: false,
+  };
+}
+
+export interface HttpContextOptions {
+  /** Origins allowed to send mutations (APP_URL's origin). */
+  allowedOrigins: string[];
+  /** Secure cookies everywhere except plain-HTTP localhost. */
+  secureCookies: boolean;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Builds the per-request context. The session cookie counts only on safe methods or when the
+ * request's Origin is ours, so another site can't ride the cookie (CSRF); a foreign Origin on a
+ * mutation is refused outright.
+ */
+export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOptions) {
+  const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
+  const cookieName = sessionCookieName(options.secureCookies);
+  const cookieOptions = { secure: options.secureCookies, maxAgeSeconds: Math.floor(SESSION_IDLE_MS / 1000) };
+
+  return async ({ req, res }: Pick<CreateFastifyContextOptions, "req" | "res">): Promise<Context> => {
+    const origin = req.headers.origin;
+    const hostOrigin = req.headers.host ? `${options.secureCookies ? "https" : "http"}://${req.headers.host}` : null;
+    const sameOrigin = origin !== undefined && (allowed.has(origin) || origin === hostOrigin);
+    const safe = SAFE_METHODS.has(req.method);
+    const crossSite = !safe && origin !== undefined && !sameOrigin;
+
+    const cookies: SessionCookieJar = {
+      set: (token) => void res.header("set-cookie", serializeSessionCookie(token, cookieOptions)),
+      clear: () => void res.header("set-cookie", serializeSessionCookie(null, cookieOptions)),
+    };
+
+    const ctx: Context = {
+      ...deps,
+      user: null,
+      sessionId: null,
+      cookies,
+      userAgent: req.headers["user-agent"],
+      crossSite,
+    };
+    const token = parseCookies(req.headers.cookie)[cookieName];
+    if (!token || (!safe && !sameOrigin)) return ctx;
+
+    const result = await validateSessionToken(deps, token);
+    if (result.status === "valid") {
+      ctx.user = result.user;
+      ctx.sessionId = result.sessionId;
+      if (result.rotatedToken) cookies.set(result.rotatedToken);
+    } else {
+      cookies.clear();
+    }
+    return ctx;
+  };
+}

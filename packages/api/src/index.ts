@@ -1,0 +1,11 @@
+export {
+  type ApiDeps,
+  type Context,
+  createHttpContextFactory,
+  createInnerContext,
+  memoryCookieJar,
+  type SessionCookieJar,
+} from "./context";
+export { sessionCookieName } from "./cookies";
+export { type AppRouter, appRouter, createCaller } from "./root";
+export { domainCause, trpcCodeFor } from "./to-trpc-error";

@@ -1,0 +1,37 @@
+import { changePassword, createSession, invalidateSession, login, signup } from "@crm/core";
+import { changePasswordInput, loginInput, signupInput } from "@crm/shared";
+import { authedProcedure, publicProcedure, router } from "../trpc";
+
+export const authRouter = router({
+  signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
+    const user = await signup(ctx, input);
+    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
+    ctx.cookies.set(session.token);
+    return user;
+  }),
+
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    const user = await login(ctx, input);
+    // A sign-in replaces whatever session this browser had.
+    if (ctx.sessionId) await invalidateSession(ctx, ctx.sessionId);
+    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
+    ctx.cookies.set(session.token);
+    return user;
+  }),
+
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.sessionId) await invalidateSession(ctx, ctx.sessionId);
+    ctx.cookies.clear();
+    return { ok: true as const };
+  }),
+
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+
+  /** Ends every session of the user (other devices too) and signs this browser in afresh. */
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await changePassword(ctx, input);
+    const session = await createSession(ctx, ctx.userId, { userAgent: ctx.userAgent });
+    ctx.cookies.set(session.token);
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,8 @@
+import { getSettings, updateSettings } from "@crm/core";
+import { settingsUpdateInput } from "@crm/shared";
+import { authedProcedure, router } from "../trpc";
+
+export const settingsRouter = router({
+  get: authedProcedure.query(({ ctx }) => getSettings(ctx)),
+  update: authedProcedure.input(settingsUpdateInput).mutation(({ ctx, input }) => updateSettings(ctx, input)),
+});

@@ -1,0 +1,59 @@
+import { isDomainError } from "@crm/core";
+import { messages } from "@crm/shared";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Context } from "./context";
+import { domainCause, toTRPCError } from "./to-trpc-error";
+
+function firstZodIssue(error: ZodError) {
+  const issue = error.issues[0];
+  return { field: issue?.path.length ? issue.path.join(".") : null, message: issue?.message ?? "Invalid input" };
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Stack traces never leave the server, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    let message = shape.message;
+    let field: string | null = null;
+    let details: Record<string, unknown> | null = null;
+    if (error.cause instanceof ZodError) {
+      ({ field, message } = firstZodIssue(error.cause));
+    } else {
+      const domain = domainCause(error);
+      if (domain) {
+        field = domain.field ?? null;
+        details = domain.details ?? null;
+      }
+    }
+    // Unknown failures say nothing about their cause (database text never leaks).
+    if (error.code === "INTERNAL_SERVER_ERROR") message = messages.internal;
+    return { ...shape, message, data: { ...shape.data, field, details, stack: undefined } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+const mapDomainErrors = t.middleware(async ({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.crossSite) {
+    throw new TRPCError({ code: "FORBIDDEN", message: messages.crossSite });
+  }
+  const result = await next();
+  if (!result.ok && isDomainError(result.error.cause)) {
+    throw toTRPCError(result.error.cause);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.sessionId) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: messages.signInRequired });
+  }
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, userId: ctx.user.id } });
+});

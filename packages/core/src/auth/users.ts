@@ -1,0 +1,132 @@
+import { schema } from "@crm/db";
+import {
+  type ChangePasswordInput,
+  changePasswordInput,
+  type LoginInput,
+  loginInput,
+  messages,
+  type SignupInput,
+  signupInput,
+} from "@crm/shared";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { AuthedContext, CoreContext } from "../context";
+import { DomainError, pgErrorCode } from "../errors";
+import { parseInput } from "../validation";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
+
+const { users, loginAttempts, sessions } = schema;
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  timeZone: string;
+  phoneRegion: string;
+}
+
+export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
+  return { id: row.id, email: row.email, name: row.name, timeZone: row.timeZone, phoneRegion: row.phoneRegion };
+}
+
+export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_WINDOW_MS = 60 * 60 * 1000;
+
+const emailKey = (email: string) => email.trim().toLowerCase();
+
+export async function findUserByEmail(ctx: CoreContext, email: string) {
+  const [row] = await ctx.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${emailKey(email)}`)
+    .limit(1);
+  return row;
+}
+
+export async function signup(ctx: CoreContext, rawInput: SignupInput): Promise<PublicUser> {
+  const input = parseInput(signupInput, rawInput);
+  if (await findUserByEmail(ctx, input.email)) {
+    throw new DomainError("DUPLICATE", messages.emailTaken, { field: "email" });
+  }
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.clock.now();
+  try {
+    const [row] = await ctx.db
+      .insert(users)
+      .values({
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        timeZone: input.timeZone ?? "UTC",
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return toPublicUser(row!);
+  } catch (error) {
+    // Two sign-ups racing for one email: the unique index decides.
+    if (pgErrorCode(error) === "23505") throw new DomainError("DUPLICATE", messages.emailTaken, { field: "email" });
+    throw error;
+  }
+}
+
+/**
+ * Checks the password, throttled per email (existing or not, so the answer reveals nothing):
+ * after LOGIN_MAX_FAILURES failures within LOGIN_WINDOW_MS, every attempt is refused until the
+ * oldest failure leaves the window.
+ */
+export async function login(ctx: CoreContext, rawInput: LoginInput): Promise<PublicUser> {
+  const input = parseInput(loginInput, rawInput);
+  const key = emailKey(input.email);
+  const now = ctx.clock.now();
+  const windowStart = new Date(now.getTime() - LOGIN_WINDOW_MS);
+
+  const failures = await ctx.db
+    .select({ attemptedAt: loginAttempts.attemptedAt })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.emailKey, key), gt(loginAttempts.attemptedAt, windowStart)))
+    .orderBy(asc(loginAttempts.attemptedAt));
+  if (failures.length >= LOGIN_MAX_FAILURES) {
+    const oldest = failures[failures.length - LOGIN_MAX_FAILURES]!.attemptedAt;
+    const retryAfterSeconds = Math.max(1, Math.ceil((oldest.getTime() + LOGIN_WINDOW_MS - now.getTime()) / 1000));
+    throw new DomainError("THROTTLED", messages.throttled(retryAfterSeconds), { retryAfterSeconds });
+  }
+
+  const user = await findUserByEmail(ctx, input.email);
+  let ok = false;
+  if (user) ok = await verifyPassword(user.passwordHash, input.password);
+  else await burnPasswordCheck(input.password);
+  if (!user || !ok) {
+    await ctx.db.insert(loginAttempts).values({ emailKey: key, attemptedAt: now });
+    throw new DomainError("UNAUTHENTICATED", messages.invalidCredentials);
+  }
+  await ctx.db.delete(loginAttempts).where(eq(loginAttempts.emailKey, key));
+  return toPublicUser(user);
+}
+
+/** Changes the password and ends every session of the user; the caller issues a fresh one. */
+export async function changePassword(ctx: AuthedContext, rawInput: ChangePasswordInput): Promise<void> {
+  const input = parseInput(changePasswordInput, rawInput);
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, ctx.userId)).limit(1);
+  if (!user) throw new DomainError("NOT_FOUND", messages.notFound);
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new DomainError("VALIDATION", "Current password is incorrect", { field: "currentPassword" });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ passwordHash, updatedAt: ctx.clock.now(), version: sql`${users.version} + 1` })
+      .where(eq(users.id, ctx.userId));
+    await tx.delete(sessions).where(eq(sessions.userId, ctx.userId));
+  });
+}
+
+/** Deletes failed sign-in records older than the throttle window (run by the purge job). */
+export async function pruneLoginAttempts(ctx: CoreContext): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - LOGIN_WINDOW_MS);
+  const deleted = await ctx.db
+    .delete(loginAttempts)
+    .where(sql`${loginAttempts.attemptedAt} < ${cutoff}`)
+    .returning({ id: loginAttempts.id });
+  return deleted.length;
+}

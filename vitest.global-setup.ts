@@ -1,0 +1,15 @@
+import { setupTestCluster, type TestCluster } from "@crm/db/testing";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    testCluster: TestCluster;
+  }
+}
+
+/** One PostgreSQL per test run; each test file clones its own database from a migrated template. */
+export default async function setup(project: TestProject) {
+  const { cluster, teardown } = await setupTestCluster(process.env.TEST_DATABASE_URL || undefined);
+  project.provide("testCluster", cluster);
+  return teardown;
+}
