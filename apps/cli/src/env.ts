@@ -1,0 +1,22 @@
+import path from "node:path";
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
+    .optional(),
+  CRM_DATA_DIR: z.string().min(1).default("./.data"),
+});
+
+export type CliEnv = z.infer<typeof envSchema>;
+
+export function loadCliEnv(source: NodeJS.ProcessEnv = process.env): CliEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return { ...result.data, CRM_DATA_DIR: path.resolve(result.data.CRM_DATA_DIR) };
+}

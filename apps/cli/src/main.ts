@@ -1,0 +1,120 @@
+#!/usr/bin/env -S npx tsx
+import { parseArgs } from "node:util";
+import { DomainError, signup, systemClock } from "@crm/core";
+import { runMigrations } from "@crm/db";
+import { seedDatabase } from "@crm/testing/seed";
+import { openDatabase } from "./database";
+import { loadCliEnv } from "./env";
+
+const USAGE = `Usage: pnpm crm <command> [options]
+
+Commands:
+  migrate                                  Apply pending database migrations
+  create-user --email E --name N [--password P] [--time-zone Z]
+                                           Create an account (password from --password or CRM_PASSWORD)
+  seed [--users N] [--clients-per-user M]  Fill the database with realistic fake data
+  help                                     Show this text
+
+The database is DATABASE_URL, or the embedded PostgreSQL in CRM_DATA_DIR (default ./.data);
+while the app runs on the embedded database, commands use that running server.`;
+
+class UsageError extends Error {}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help") {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  const env = loadCliEnv();
+
+  switch (command) {
+    case "migrate": {
+      const database = await openDatabase(env, { migrate: false });
+      try {
+        await runMigrations(database.url);
+        console.log("Migrations applied.");
+      } finally {
+        await database.shutdown();
+      }
+      return 0;
+    }
+    case "create-user": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: "string" },
+          name: { type: "string" },
+          password: { type: "string" },
+          "time-zone": { type: "string" },
+        },
+      });
+      const password = values.password ?? process.env.CRM_PASSWORD;
+      if (!values.email || !values.name || !password) {
+        throw new UsageError("create-user needs --email, --name and --password (or CRM_PASSWORD)");
+      }
+      const database = await openDatabase(env);
+      try {
+        const user = await signup(
+          { db: database.db, clock: systemClock },
+          { email: values.email, name: values.name, password, timeZone: values["time-zone"] },
+        );
+        console.log(`Created ${user.email} (${user.id}).`);
+      } finally {
+        await database.shutdown();
+      }
+      return 0;
+    }
+    case "seed": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { users: { type: "string" }, "clients-per-user": { type: "string" } },
+      });
+      const users = positiveInt(values.users, "users", 3);
+      const clientsPerUser = positiveInt(values["clients-per-user"], "clients-per-user", 50);
+      const database = await openDatabase(env);
+      try {
+        const started = performance.now();
+        const result = await seedDatabase(
+          { db: database.db, clock: systemClock },
+          {
+            users,
+            clientsPerUser,
+            onProgress: (done) => process.stdout.write(`\rSeeded ${done} of ${users} users`),
+          },
+        );
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write("\n");
+        console.log(
+          `Seeded ${result.users} users and ${result.clients} clients in ${seconds.toFixed(1)} s. ` +
+            `Sign in as ${result.firstEmail ?? "(none)"} with password "${result.password}".`,
+        );
+      } finally {
+        await database.shutdown();
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof DomainError) {
+      const field = error instanceof DomainError && error.field ? ` (${error.field})` : "";
+      console.error(`crm: ${error.message}${field}`);
+      process.exit(2);
+    }
+    console.error(`crm: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,29 @@
+import { type CoreContext, createSession, type PublicUser, signup } from "@crm/core";
+
+let counter = 0;
+
+/** A unique, valid email for a test. */
+export function uniqueEmail(prefix = "user"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}@example.com`;
+}
+
+export const TEST_PASSWORD = "correct-horse-battery";
+
+export async function createTestUser(
+  ctx: CoreContext,
+  overrides: Partial<{ email: string; name: string; timeZone: string; password: string }> = {},
+): Promise<PublicUser> {
+  return signup(ctx, {
+    email: overrides.email ?? uniqueEmail(),
+    name: overrides.name ?? "Test User",
+    password: overrides.password ?? TEST_PASSWORD,
+    timeZone: overrides.timeZone ?? "Europe/Berlin",
+  });
+}
+
+export async function createSignedInUser(ctx: CoreContext, overrides: Parameters<typeof createTestUser>[1] = {}) {
+  const user = await createTestUser(ctx, overrides);
+  const session = await createSession(ctx, user.id);
+  return { user, ...session };
+}
