@@ -1,11 +1,6 @@
-import { setupTestCluster, type TestCluster } from "@crm/db/testing";
+import { setupTestCluster } from "@crm/db/testing";
 import type { TestProject } from "vitest/node";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    testCluster: TestCluster;
-  }
-}
+import "@crm/testing"; // declares the provided `testCluster` (see packages/testing/src/db.ts)
 
 /** One PostgreSQL per test run; each test file clones its own database from a migrated template. */
 export default async function setup(project: TestProject) {

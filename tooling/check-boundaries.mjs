@@ -20,7 +20,11 @@ const rules = [
     forbidInNonTests: ["@crm/testing"],
     why: "core never imports tRPC, Fastify or pg-boss, nor the layers above it",
   },
-  { dir: "packages/api/src", forbid: ["@crm/integrations", "pg-boss"], why: "api reaches integrations through core ports" },
+  {
+    dir: "packages/api/src",
+    forbid: ["@crm/integrations", "pg-boss"],
+    why: "api reaches integrations through core ports",
+  },
   {
     dir: "apps/web/src",
     forbid: ["@crm/core", "@crm/db", "@crm/integrations", "@crm/testing", "node:"],
@@ -28,7 +32,13 @@ const rules = [
     why: "web calls the server over tRPC and imports only the AppRouter type",
   },
 ];
-const noEnvDirs = ["packages/db/src", "packages/shared/src", "packages/core/src", "packages/api/src", "packages/integrations/src"];
+const noEnvDirs = [
+  "packages/db/src",
+  "packages/shared/src",
+  "packages/core/src",
+  "packages/api/src",
+  "packages/integrations/src",
+];
 
 const importPattern =
   /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
@@ -58,10 +68,9 @@ for (const rule of rules) {
       const spec = match[3] ?? match[4];
       const hits = (list) => (list ?? []).some((p) => spec === p || spec.startsWith(p.endsWith("/") ? p : `${p}`));
       const bad =
-        hits(rule.forbid) ||
-        (!isTest(file) && hits(rule.forbidInNonTests)) ||
-        (!typeOnly && hits(rule.typeOnly));
-      if (bad) violations.push(`${path.relative(root, file)}: imports "${spec}"${typeOnly ? " (type)" : ""}: ${rule.why}`);
+        hits(rule.forbid) || (!isTest(file) && hits(rule.forbidInNonTests)) || (!typeOnly && hits(rule.typeOnly));
+      if (bad)
+        violations.push(`${path.relative(root, file)}: imports "${spec}"${typeOnly ? " (type)" : ""}: ${rule.why}`);
     }
   }
 }

@@ -7,6 +7,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
     .optional(),
   CRM_DATA_DIR: z.string().min(1).default("./.data"),
+  CRM_TRASH_RETENTION_DAYS: z.string().regex(/^\d+$/, "must be a whole number of days").optional(),
 });
 
 export type CliEnv = z.infer<typeof envSchema>;

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from "node:util";
-import { DomainError, signup, systemClock } from "@crm/core";
+import { DEFAULT_TRASH_RETENTION_DAYS, DomainError, purgeDeletedClients, signup, systemClock } from "@crm/core";
 import { runMigrations } from "@crm/db";
 import { seedDatabase } from "@crm/testing/seed";
 import { openDatabase } from "./database";
@@ -13,6 +13,8 @@ Commands:
   create-user --email E --name N [--password P] [--time-zone Z]
                                            Create an account (password from --password or CRM_PASSWORD)
   seed [--users N] [--clients-per-user M]  Fill the database with realistic fake data
+  purge [--retention-days D]               Delete for good the clients in Trash for longer than D days
+                                           (default ${DEFAULT_TRASH_RETENTION_DAYS}, or CRM_TRASH_RETENTION_DAYS)
   help                                     Show this text
 
 The database is DATABASE_URL, or the embedded PostgreSQL in CRM_DATA_DIR (default ./.data);
@@ -96,6 +98,22 @@ async function main(argv: string[]): Promise<number> {
           `Seeded ${result.users} users and ${result.clients} clients in ${seconds.toFixed(1)} s. ` +
             `Sign in as ${result.firstEmail ?? "(none)"} with password "${result.password}".`,
         );
+      } finally {
+        await database.shutdown();
+      }
+      return 0;
+    }
+    case "purge": {
+      const { values } = parseArgs({ args: rest, options: { "retention-days": { type: "string" } } });
+      const days = positiveInt(
+        values["retention-days"] ?? env.CRM_TRASH_RETENTION_DAYS,
+        "retention-days",
+        DEFAULT_TRASH_RETENTION_DAYS,
+      );
+      const database = await openDatabase(env);
+      try {
+        const purged = await purgeDeletedClients({ db: database.db, clock: systemClock }, days);
+        console.log(`Purged ${purged} client(s) that had been in Trash for more than ${days} days.`);
       } finally {
         await database.shutdown();
       }

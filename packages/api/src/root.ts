@@ -1,10 +1,18 @@
+import { activityRouter } from "./routers/activity";
 import { authRouter } from "./routers/auth";
+import { clientsRouter } from "./routers/clients";
+import { notesRouter } from "./routers/notes";
+import { pipelineRouter } from "./routers/pipeline";
 import { settingsRouter } from "./routers/settings";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
   settings: settingsRouter,
+  clients: clientsRouter,
+  notes: notesRouter,
+  pipeline: pipelineRouter,
+  activity: activityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,9 +1,14 @@
+export * from "./activity/activity";
 export * from "./auth/passwords";
 export * from "./auth/sessions";
 export * from "./auth/users";
+export * from "./clients/clients";
 export type { AuthedContext, CoreContext } from "./context";
 export * from "./demo/demo";
 export * from "./errors";
+export * from "./notes/notes";
+export * from "./pipeline/stages";
 export * from "./ports";
 export * from "./settings/settings";
+export { inTransaction } from "./transaction";
 export { parseInput } from "./validation";

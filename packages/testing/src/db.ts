@@ -1,5 +1,11 @@
-import { createTestDatabase, type TestDatabase } from "@crm/db/testing";
+import { createTestDatabase, type TestCluster, type TestDatabase } from "@crm/db/testing";
 import { afterAll, beforeAll, inject } from "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    testCluster: TestCluster;
+  }
+}
 
 /**
  * Gives the calling test file its own database, cloned from the migrated template, for the whole

@@ -36,7 +36,9 @@ describe("signup", () => {
     expect(short).toMatchObject({ code: "VALIDATION", field: "password" });
     const email = await failure(signup(ctx, { email: "not-an-email", password: TEST_PASSWORD, name: "A" }));
     expect(email).toMatchObject({ code: "VALIDATION", field: "email" });
-    const zone = await failure(signup(ctx, { email: uniqueEmail(), password: TEST_PASSWORD, name: "A", timeZone: "Mars/Base" }));
+    const zone = await failure(
+      signup(ctx, { email: uniqueEmail(), password: TEST_PASSWORD, name: "A", timeZone: "Mars/Base" }),
+    );
     expect(zone).toMatchObject({ code: "VALIDATION", field: "timeZone" });
   });
 
@@ -105,7 +107,9 @@ describe("changePassword", () => {
     const phone = await createSession(ctx, user.id);
     const laptop = await createSession(ctx, user.id);
     const authed = { ...ctx, userId: user.id };
-    const wrong = await failure(changePassword(authed, { currentPassword: "nope-nope-nope", newPassword: "a-new-password-1" }));
+    const wrong = await failure(
+      changePassword(authed, { currentPassword: "nope-nope-nope", newPassword: "a-new-password-1" }),
+    );
     expect(wrong).toMatchObject({ code: "VALIDATION", field: "currentPassword" });
     await changePassword(authed, { currentPassword: TEST_PASSWORD, newPassword: "a-new-password-1" });
     expect(await validateSessionToken(ctx, phone.token)).toEqual({ status: "invalid" });

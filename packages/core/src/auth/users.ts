@@ -11,6 +11,8 @@ import {
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
+import { createDefaultStages } from "../pipeline/stages";
+import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
 
@@ -50,18 +52,21 @@ export async function signup(ctx: CoreContext, rawInput: SignupInput): Promise<P
   const passwordHash = await hashPassword(input.password);
   const now = ctx.clock.now();
   try {
-    const [row] = await ctx.db
-      .insert(users)
-      .values({
-        email: input.email,
-        name: input.name,
-        passwordHash,
-        timeZone: input.timeZone ?? "UTC",
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    return toPublicUser(row!);
+    return await inTransaction(ctx, async (tx) => {
+      const [row] = await tx.db
+        .insert(users)
+        .values({
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          timeZone: input.timeZone ?? "UTC",
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await createDefaultStages(tx, row!.id);
+      return toPublicUser(row!);
+    });
   } catch (error) {
     // Two sign-ups racing for one email: the unique index decides.
     if (pgErrorCode(error) === "23505") throw new DomainError("DUPLICATE", messages.emailTaken, { field: "email" });

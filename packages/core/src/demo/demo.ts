@@ -1,18 +1,165 @@
 import { schema } from "@crm/db";
 import { sql } from "drizzle-orm";
 import { signup } from "../auth/users";
+import { createClient } from "../clients/clients";
 import type { CoreContext } from "../context";
+import { createNote } from "../notes/notes";
+import { listStages, moveClient } from "../pipeline/stages";
 
 export const DEMO_EMAIL = "demo@example.com";
 export const DEMO_PASSWORD = "demo-password";
 
+const DEMO_CLIENTS = [
+  {
+    firstName: "Maya",
+    lastName: "Patel",
+    email: "maya.patel@example.com",
+    phone: "(415) 555-2671",
+    company: "Bright Path Yoga",
+    tags: ["coaching", "vip"],
+    source: "Referral",
+    stage: 3,
+    note: "Signed the 12-week leadership package.\nPrefers Tuesday mornings.",
+  },
+  {
+    firstName: "Lucas",
+    lastName: "Moreau",
+    email: "lucas@moreau-design.example",
+    phone: "+33 1 42 68 53 00",
+    company: "Moreau Design",
+    tags: ["workshop"],
+    source: "LinkedIn",
+    stage: 2,
+    note: "Sent proposal for a two-day team workshop.",
+  },
+  {
+    firstName: "Hannah",
+    lastName: "Schmidt",
+    email: "hannah.schmidt@example.com",
+    phone: "+49 30 901820",
+    company: null,
+    tags: ["online"],
+    source: "Website",
+    stage: 1,
+    note: "Intro call went well; follow up next week.",
+  },
+  {
+    firstName: "James",
+    lastName: "O'Connor",
+    email: "james.oconnor@example.com",
+    phone: "(212) 555-0147",
+    company: "Harbor Legal",
+    tags: ["retainer"],
+    source: "Event",
+    stage: 3,
+  },
+  {
+    firstName: "Sofia",
+    lastName: "Rossi",
+    email: "sofia.rossi@example.com",
+    phone: "(646) 555-0199",
+    company: "Rossi Photography",
+    tags: ["referral"],
+    source: "Referral",
+    stage: 0,
+  },
+  {
+    firstName: "Daniel",
+    lastName: "Kim",
+    email: "daniel.kim@example.com",
+    phone: "(206) 555-0112",
+    company: "Northwind Labs",
+    tags: ["coaching"],
+    source: "Google",
+    stage: 0,
+  },
+  {
+    firstName: "Aisha",
+    lastName: "Bello",
+    email: "aisha.bello@example.com",
+    phone: "(773) 555-0163",
+    company: null,
+    tags: ["in-person"],
+    source: "Instagram",
+    stage: 1,
+  },
+  {
+    firstName: "Oliver",
+    lastName: "Hughes",
+    email: "oliver.hughes@example.co.uk",
+    phone: "+44 20 7946 0958",
+    company: "Hughes & Co",
+    tags: [],
+    source: "Website",
+    stage: 4,
+    note: "Chose another provider (budget).",
+  },
+  {
+    firstName: "Emma",
+    lastName: "Larsen",
+    email: "emma.larsen@example.com",
+    phone: "(512) 555-0178",
+    company: "Fjord Studio",
+    tags: ["newsletter"],
+    source: "Website",
+    stage: 0,
+  },
+  {
+    firstName: "Noah",
+    lastName: "Garcia",
+    email: "noah.garcia@example.com",
+    phone: "(305) 555-0121",
+    company: null,
+    tags: ["vip", "in-person"],
+    source: "Referral",
+    stage: 2,
+  },
+  {
+    firstName: "Chloe",
+    lastName: "Nguyen",
+    email: "chloe.nguyen@example.com",
+    phone: "(720) 555-0184",
+    company: "Lotus Wellness",
+    tags: ["online"],
+    source: "Instagram",
+    stage: 1,
+  },
+  {
+    firstName: "Ethan",
+    lastName: "Brown",
+    email: "ethan.brown@example.com",
+    phone: "(617) 555-0135",
+    company: "Brown Consulting",
+    tags: ["retainer"],
+    source: "LinkedIn",
+    stage: 3,
+  },
+] as const;
+
 /**
- * On a database with no users at all (a first start), creates the demo account so a newcomer can
- * sign in at once. Returns its credentials, or null when the database already had users.
+ * On a database with no users at all (a first start), creates the demo account with a dozen
+ * clients across the pipeline, so a newcomer can sign in and look around at once. Returns its
+ * credentials, or null when the database already had users.
  */
 export async function ensureDemoAccount(ctx: CoreContext): Promise<{ email: string; password: string } | null> {
   const [row] = await ctx.db.select({ count: sql<number>`count(*)::int` }).from(schema.users);
   if ((row?.count ?? 0) > 0) return null;
-  await signup(ctx, { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: "Demo User", timeZone: "America/New_York" });
+  const user = await signup(ctx, {
+    email: DEMO_EMAIL,
+    password: DEMO_PASSWORD,
+    name: "Demo User",
+    timeZone: "America/New_York",
+  });
+  const owner = { ...ctx, userId: user.id };
+  const stages = await listStages(owner);
+  for (const demo of DEMO_CLIENTS) {
+    const { stage, note, ...fields } = demo as typeof demo & { note?: string };
+    const client = await createClient(owner, { ...fields, tags: [...fields.tags] });
+    const target = stages[stage];
+    if (target && target.id !== client.stageId) {
+      await moveClient(owner, { clientId: client.id, stageId: target.id, index: 99, version: client.version });
+    }
+    if (note) await createNote(owner, { clientId: client.id, body: note });
+  }
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 }

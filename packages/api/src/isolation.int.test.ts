@@ -1,0 +1,91 @@
+import { createNote, createSession, ManualClock, validateSessionToken } from "@crm/core";
+import { createTestUser, useTestDatabase } from "@crm/testing";
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { createInnerContext } from "./context";
+import { createCaller } from "./root";
+
+const testDb = useTestDatabase();
+
+async function callerFor() {
+  const deps = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+  const user = await createTestUser(deps);
+  const { token } = await createSession(deps, user.id);
+  const session = await validateSessionToken(deps, token);
+  if (session.status !== "valid") throw new Error("no session");
+  const caller = createCaller(createInnerContext(deps, { user: session.user, sessionId: session.sessionId }));
+  return { caller, user, deps };
+}
+
+async function expectNotFound(label: string, call: () => Promise<unknown>) {
+  const error = await call().then(
+    (value) => ({ leaked: value }),
+    (e: unknown) => e,
+  );
+  expect(error, label).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code, label).toBe("NOT_FOUND");
+}
+
+describe("tenant isolation", () => {
+  it("answers NOT_FOUND, never the data, for another user's ids on every procedure", async () => {
+    const alice = await callerFor();
+    const mallory = await callerFor();
+
+    // Alice's data: a client with a note, a trashed client, her stages.
+    const client = await alice.caller.clients.create({ firstName: "Secret", email: "secret@example.com" });
+    const trashed = await alice.caller.clients.create({ firstName: "Trashed" });
+    await alice.caller.clients.delete({ id: trashed.id });
+    const note = await createNote({ ...alice.deps, userId: alice.user.id }, { clientId: client.id, body: "private" });
+    const [stage] = await alice.caller.pipeline.stages();
+    const [malloryStage] = await mallory.caller.pipeline.stages();
+    const m = mallory.caller;
+
+    await expectNotFound("clients.get", () => m.clients.get({ id: client.id }));
+    await expectNotFound("clients.update", () =>
+      m.clients.update({ id: client.id, version: client.version, firstName: "x" }),
+    );
+    await expectNotFound("clients.delete", () => m.clients.delete({ id: client.id }));
+    await expectNotFound("clients.restore", () => m.clients.restore({ id: trashed.id }));
+    await expectNotFound("clients.create in a foreign stage", () =>
+      m.clients.create({ firstName: "x", stageId: stage!.id }),
+    );
+    await expectNotFound("notes.list", () => m.notes.list({ clientId: client.id }));
+    await expectNotFound("notes.create", () => m.notes.create({ clientId: client.id, body: "x" }));
+    await expectNotFound("notes.update", () => m.notes.update({ id: note.id, version: note.version, body: "x" }));
+    await expectNotFound("notes.delete", () => m.notes.delete({ id: note.id }));
+    await expectNotFound("pipeline.updateStage", () =>
+      m.pipeline.updateStage({ id: stage!.id, version: stage!.version, name: "x" }),
+    );
+    await expectNotFound("pipeline.deleteStage", () => m.pipeline.deleteStage({ id: stage!.id }));
+    await expectNotFound("pipeline.moveClient (foreign client)", () =>
+      m.pipeline.moveClient({ clientId: client.id, stageId: malloryStage!.id, index: 0, version: client.version }),
+    );
+    const own = await m.clients.create({ firstName: "Own" });
+    await expectNotFound("pipeline.moveClient (foreign stage)", () =>
+      m.pipeline.moveClient({ clientId: own.id, stageId: stage!.id, index: 0, version: own.version }),
+    );
+
+    // Lists never include Alice's rows.
+    expect((await m.clients.list({})).items.map((c) => c.id)).toEqual([own.id]);
+    expect((await m.clients.list({ query: "secret" })).items).toEqual([]);
+    expect((await m.clients.trash({})).items).toEqual([]);
+    expect(await m.clients.tags()).toEqual([]);
+    expect((await m.activity.list({ entityId: client.id })).items).toEqual([]);
+    expect((await m.activity.list({ clientId: client.id })).items).toEqual([]);
+    const board = await m.pipeline.board();
+    expect(board.stages.flatMap((s) => s.clients.map((c) => c.id))).toEqual([own.id]);
+    const reorder = await m.pipeline.reorderStages({ stageIds: [stage!.id] }).catch((e: TRPCError) => e);
+    expect((reorder as TRPCError).code).toBe("BAD_REQUEST");
+
+    // Alice's data is untouched.
+    expect((await alice.caller.clients.get({ id: client.id })).firstName).toBe("Secret");
+    expect((await alice.caller.notes.list({ clientId: client.id })).map((n) => n.body)).toEqual(["private"]);
+  });
+
+  it("refuses every owner-scoped procedure without a session", async () => {
+    const deps = { db: testDb().db, clock: new ManualClock() };
+    const anonymous = createCaller(createInnerContext(deps));
+    const error = await anonymous.clients.list({}).catch((e: TRPCError) => e);
+    expect((error as TRPCError).code).toBe("UNAUTHORIZED");
+  });
+});

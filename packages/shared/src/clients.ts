@@ -1,0 +1,145 @@
+import { z } from "zod";
+
+export const CLIENT_STATUSES = ["active", "inactive", "archived"] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+export const clientStatusSchema = z.enum(CLIENT_STATUSES, { error: "Status must be active, inactive or archived" });
+
+export const CLIENT_SORTS = [
+  "name",
+  "-name",
+  "created",
+  "-created",
+  "updated",
+  "-updated",
+  "status",
+  "-status",
+] as const;
+export type ClientSort = (typeof CLIENT_SORTS)[number];
+
+export const idSchema = z.uuid({ error: "Must be a valid id" });
+export const versionSchema = z.number({ error: "version is required" }).int().min(1);
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`)
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional();
+
+export const tagSchema = z
+  .string()
+  .trim()
+  .min(1, "Tags cannot be empty")
+  .max(40, "Tags must be at most 40 characters")
+  .transform((t) => t.toLowerCase());
+
+const clientFields = {
+  firstName: optionalText(100, "First name"),
+  lastName: optionalText(100, "Last name"),
+  email: z
+    .string()
+    .trim()
+    .max(254, "Email is too long")
+    .transform((v) => (v === "" ? null : v))
+    .pipe(z.email({ error: "Enter a valid email address" }).nullable())
+    .nullable()
+    .optional(),
+  /** As typed; the server validates it against the user's phone region and stores E.164. */
+  phone: optionalText(40, "Phone"),
+  company: optionalText(200, "Company"),
+  status: clientStatusSchema.optional(),
+  stageId: idSchema.nullable().optional(),
+  tags: z.array(tagSchema).max(20, "At most 20 tags").optional(),
+  source: optionalText(100, "Source"),
+};
+
+export const clientCreateInput = z.object(clientFields).superRefine((v, ctx) => {
+  if (!v.firstName && !v.lastName && !v.email) {
+    ctx.addIssue({ code: "custom", path: ["firstName"], message: "Enter a name or an email" });
+  }
+});
+export type ClientCreateInput = z.input<typeof clientCreateInput>;
+
+export const clientUpdateInput = z.object({ id: idSchema, version: versionSchema, ...clientFields });
+export type ClientUpdateInput = z.input<typeof clientUpdateInput>;
+
+export const clientListInput = z
+  .object({
+    cursor: z.string().max(500).nullish(),
+    limit: z.number().int().min(1).max(100).default(20),
+    sort: z.enum(CLIENT_SORTS, { error: `Sort must be one of ${CLIENT_SORTS.join(", ")}` }).default("name"),
+    status: clientStatusSchema.optional(),
+    stageId: idSchema.optional(),
+    tag: tagSchema.optional(),
+    query: z.string().trim().max(200, "Search is too long").optional(),
+  })
+  .default({ limit: 20, sort: "name" });
+export type ClientListInput = z.input<typeof clientListInput>;
+
+export const byIdInput = z.object({ id: idSchema });
+export const trashListInput = z.object({ cursor: z.string().max(500).nullish() }).default({});
+
+export const noteCreateInput = z.object({
+  clientId: idSchema,
+  body: z.string().trim().min(1, "Write something first").max(20_000, "Notes must be at most 20,000 characters"),
+});
+export const noteUpdateInput = z.object({
+  id: idSchema,
+  version: versionSchema,
+  body: z.string().trim().min(1, "Write something first").max(20_000, "Notes must be at most 20,000 characters"),
+});
+export const noteListInput = z.object({ clientId: idSchema });
+
+export const stageColorSchema = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, "Color must be a hex color such as #6366f1")
+  .transform((c) => c.toLowerCase());
+export const stageNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Stage name is required")
+  .max(60, "Stage name must be at most 60 characters");
+
+export const stageCreateInput = z.object({ name: stageNameSchema, color: stageColorSchema.optional() });
+export const stageUpdateInput = z.object({
+  id: idSchema,
+  version: versionSchema,
+  name: stageNameSchema.optional(),
+  color: stageColorSchema.optional(),
+});
+export const stageReorderInput = z.object({ stageIds: z.array(idSchema).min(1).max(50) });
+export const stageDeleteInput = z.object({ id: idSchema, moveToStageId: idSchema.optional() });
+export const moveClientInput = z.object({
+  clientId: idSchema,
+  stageId: idSchema,
+  index: z.number().int().min(0, "index must be 0 or more"),
+  version: versionSchema,
+});
+
+export const ACTIVITY_ENTITY_TYPES = ["client", "note", "stage", "booking"] as const;
+export const activityListInput = z
+  .object({
+    entityType: z.enum(ACTIVITY_ENTITY_TYPES).optional(),
+    entityId: idSchema.optional(),
+    /** Everything about one client: the client itself, its notes, its bookings. */
+    clientId: idSchema.optional(),
+    cursor: z.string().max(200).nullish(),
+    limit: z.number().int().min(1).max(100).default(30),
+  })
+  .default({ limit: 30 });
+
+export const DEFAULT_STAGES = [
+  { name: "Lead", color: "#6366f1" },
+  { name: "Contacted", color: "#0ea5e9" },
+  { name: "Proposal sent", color: "#f59e0b" },
+  { name: "Won", color: "#10b981" },
+  { name: "Lost", color: "#94a3b8" },
+] as const;
+
+/** "Ada Lovelace", or the email when there is no name. */
+export function clientDisplayName(c: { firstName?: string | null; lastName?: string | null; email?: string | null }) {
+  const name = [c.firstName, c.lastName].filter(Boolean).join(" ");
+  return name || c.email || "Unnamed client";
+}
