@@ -164,9 +164,12 @@ describe("HTTP app", () => {
   });
 
   it("serves the web app with SPA fallback, and JSON 404s elsewhere", async () => {
-    const page = await app.inject({ method: "GET", url: "/clients?sort=name", headers: { accept: "text/html" } });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain("<title>CRM</title>");
+    for (const url of ["/", "/clients?sort=name", "/settings"]) {
+      const page = await app.inject({ method: "GET", url, headers: { accept: "text/html" } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body).toContain("<title>CRM</title>");
+      expect(page.headers["cache-control"]).toBe("no-cache");
+    }
     const missingApi = await app.inject({ method: "GET", url: "/api/v1/nothing", headers: { accept: "text/html" } });
     expect(missingApi.statusCode).toBe(404);
     expect(missingApi.json()).toMatchObject({ error: "Not found" });

@@ -103,6 +103,11 @@ export async function buildApp(options: AppOptions) {
         }
       },
     });
+    // @fastify/static answers a bare "/" itself (403, index disabled); the app shell lives there.
+    app.get("/", (_request, reply) => {
+      reply.header("cache-control", "no-cache");
+      return reply.sendFile("index.html", { cacheControl: false });
+    });
   }
 
   app.setNotFoundHandler((request, reply) => {
@@ -110,7 +115,7 @@ export async function buildApp(options: AppOptions) {
     const wantsPage = request.method === "GET" && (request.headers.accept ?? "").includes("text/html");
     if (serveWeb && wantsPage && !apiPath) {
       reply.header("cache-control", "no-cache");
-      return reply.sendFile("index.html");
+      return reply.sendFile("index.html", { cacheControl: false });
     }
     return reply.status(404).send({ error: "Not found", statusCode: 404 });
   });

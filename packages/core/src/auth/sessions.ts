@@ -3,7 +3,7 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { and, eq, isNull, lt } from "drizzle-orm";
 import type { CoreContext } from "../context";
-import { type PublicUser, toPublicUser } from "./users";
+import type { PublicUser } from "./users";
 
 const { sessions, sessionTokens, users } = schema;
 
@@ -69,23 +69,39 @@ export async function validateSessionToken(ctx: CoreContext, token: string): Pro
   const now = ctx.clock.now();
   const tokenHash = hashToken(token);
   const [row] = await ctx.db
-    .select({ token: sessionTokens, session: sessions, user: users })
+    .select({
+      retiredAt: sessionTokens.retiredAt,
+      tokenCreatedAt: sessionTokens.createdAt,
+      sessionId: sessions.id,
+      userId: sessions.userId,
+      lastUsedAt: sessions.lastUsedAt,
+      email: users.email,
+      name: users.name,
+      timeZone: users.timeZone,
+      phoneRegion: users.phoneRegion,
+    })
     .from(sessionTokens)
     .innerJoin(sessions, eq(sessions.id, sessionTokens.sessionId))
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessionTokens.tokenHash, tokenHash))
     .limit(1);
   if (!row) return { status: "invalid" };
-  const { session } = row;
+  const session = { id: row.sessionId, userId: row.userId, lastUsedAt: row.lastUsedAt };
 
   if (now.getTime() - session.lastUsedAt.getTime() >= SESSION_IDLE_MS) {
     await ctx.db.delete(sessions).where(eq(sessions.id, session.id));
     return { status: "expired" };
   }
 
-  const user = toPublicUser(row.user);
-  if (row.token.retiredAt) {
-    if (now.getTime() - row.token.retiredAt.getTime() <= ROTATION_GRACE_MS) {
+  const user: PublicUser = {
+    id: row.userId,
+    email: row.email,
+    name: row.name,
+    timeZone: row.timeZone,
+    phoneRegion: row.phoneRegion,
+  };
+  if (row.retiredAt) {
+    if (now.getTime() - row.retiredAt.getTime() <= ROTATION_GRACE_MS) {
       return { status: "valid", sessionId: session.id, user, rotatedToken: null };
     }
     // An old token came back after its grace period: someone else holds a copy. End the session.
@@ -93,7 +109,7 @@ export async function validateSessionToken(ctx: CoreContext, token: string): Pro
     return { status: "stolen" };
   }
 
-  if (now.getTime() - row.token.createdAt.getTime() >= TOKEN_ROTATE_MS) {
+  if (now.getTime() - row.tokenCreatedAt.getTime() >= TOKEN_ROTATE_MS) {
     const rotatedToken = await rotateToken(ctx, session.id, session.userId, tokenHash, now);
     return { status: "valid", sessionId: session.id, user, rotatedToken };
   }

@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "@playwright/test";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const port = 3100;
+const baseURL = `http://127.0.0.1:${port}`;
+
+if (!existsSync(path.join(here, "dist", "index.html"))) {
+  throw new Error("apps/web/dist is missing: run `pnpm --filter @crm/web build` before the e2e tests.");
+}
+
+// One fresh data directory (embedded PostgreSQL) per run. The config is loaded again in each worker
+// process; they inherit this variable, so only the first load creates a directory.
+process.env.CRM_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "crm-e2e-"));
+
+const serverEnv: Record<string, string> = {
+  PORT: String(port),
+  HOST: "127.0.0.1",
+  APP_URL: baseURL,
+  CRM_DATA_DIR: process.env.CRM_E2E_DATA_DIR,
+  WORKERS: "off",
+  CRM_DEMO_DATA: "off",
+  LOG_LEVEL: "warn",
+};
+if (process.env.DATABASE_URL) serverEnv.DATABASE_URL = process.env.DATABASE_URL;
+
+export default defineConfig({
+  testDir: "./e2e",
+  outputDir: "./test-results",
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  reporter: "list",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      // Never download browsers: use Debian's Chromium.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium", viewport: { width: 1280, height: 800 } } }],
+  webServer: {
+    command: "node --import tsx ../server/src/server.ts",
+    cwd: here,
+    url: `${baseURL}/health`,
+    env: serverEnv,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

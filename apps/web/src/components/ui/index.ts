@@ -1,0 +1,12 @@
+export { Alert } from "./alert";
+export { Button } from "./button";
+export { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./card";
+export { Combobox } from "./combobox";
+export { EmptyState } from "./empty-state";
+export { Field } from "./field";
+export { Input } from "./input";
+export { Label } from "./label";
+export { Select } from "./select";
+export { Skeleton } from "./skeleton";
+export { PageSpinner, Spinner } from "./spinner";
+export { ToastProvider, useToast } from "./toast";
