@@ -32,7 +32,10 @@ async function main() {
   // Capture the exact SQL the app sends, to replay it raw for the ceiling.
   const captured: { query: string; params: unknown[] }[] = [];
   const app = createDb(database.url, { max: 20, applicationName: "crm-bench-app" });
-  const probe = createDb(database.url, { max: 2, logger: { logQuery: (query, params) => void captured.push({ query, params }) } });
+  const probe = createDb(database.url, {
+    max: 2,
+    logger: { logQuery: (query, params) => void captured.push({ query, params }) },
+  });
   await app.sql`analyze`;
 
   const users = await app.db.select({ id: schema.users.id }).from(schema.users).limit(SAMPLE_USERS);
@@ -45,7 +48,9 @@ async function main() {
   const first = sessions[0]!;
   const check = await validateSessionToken({ db: probe.db, clock: systemClock }, first.cookie.split("=")[1]!);
   if (check.status !== "valid") throw new Error("bench session invalid");
-  const caller = appRouter.createCaller(createInnerContext({ db: probe.db, clock: systemClock }, { user: check.user, sessionId: check.sessionId }));
+  const caller = appRouter.createCaller(
+    createInnerContext({ db: probe.db, clock: systemClock }, { user: check.user, sessionId: check.sessionId }),
+  );
   let cursor: string | null = null;
   for (let page = 0; page < 19; page++) cursor = (await caller.clients.list({ limit: 20, cursor })).nextCursor;
   const deepCursor = cursor!;
@@ -61,7 +66,10 @@ async function main() {
   await caller.clients.list({ limit: 20, query: term });
   const searchSql = captured.find((c) => c.query.includes("word_similarity"))!;
 
-  const explain = await app.sql.unsafe(`explain (analyze, buffers off) ${searchSql.query}`, searchSql.params as never[]);
+  const explain = await app.sql.unsafe(
+    `explain (analyze, buffers off) ${searchSql.query}`,
+    searchSql.params as never[],
+  );
   console.log(`\nEXPLAIN ANALYZE of the search for one owner among ${USERS * PER_USER} clients:`);
   for (const row of explain) console.log(`  ${Object.values(row)[0]}`);
 
@@ -69,7 +77,9 @@ async function main() {
   const raw = postgres(database.url, { max: 20, onnotice: () => {} });
   const bare = Fastify({ logger: false });
   const replay = (captured: { query: string; params: unknown[] }) => (userId: string) =>
-    raw.unsafe(captured.query, captured.params.map((p) => (p === first.userId ? userId : p)) as never[], { prepare: true });
+    raw.unsafe(captured.query, captured.params.map((p) => (p === first.userId ? userId : p)) as never[], {
+      prepare: true,
+    });
   const routes = { page1: replay(page1Sql), deep: replay(deepSql), search: replay(searchSql) };
   bare.get("/list/:kind/:userId", async (request) => {
     const { kind, userId } = request.params as { kind: keyof typeof routes; userId: string };

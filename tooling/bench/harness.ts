@@ -55,17 +55,14 @@ export async function load(options: {
     new Promise<void>((resolve) => {
       const { path: urlPath, headers } = options.request(i);
       const started = performance.now();
-      const req = http.request(
-        { host: "127.0.0.1", port: options.port, path: urlPath, agent, headers },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            if (res.statusCode !== 200) errors++;
-            else latencies.push(performance.now() - started);
-            resolve();
-          });
-        },
-      );
+      const req = http.request({ host: "127.0.0.1", port: options.port, path: urlPath, agent, headers }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode !== 200) errors++;
+          else latencies.push(performance.now() - started);
+          resolve();
+        });
+      });
       req.on("error", () => {
         errors++;
         resolve();
@@ -81,7 +78,8 @@ export async function load(options: {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
   return {
     requests: latencies.length,
     errors,
