@@ -49,7 +49,10 @@ async function main() {
   const check = await validateSessionToken({ db: probe.db, clock: systemClock }, first.cookie.split("=")[1]!);
   if (check.status !== "valid") throw new Error("bench session invalid");
   const caller = appRouter.createCaller(
-    createInnerContext({ db: probe.db, clock: systemClock }, { user: check.user, sessionId: check.sessionId }),
+    createInnerContext(
+      { db: probe.db, clock: systemClock, appUrl: "http://127.0.0.1" },
+      { user: check.user, sessionId: check.sessionId },
+    ),
   );
   let cursor: string | null = null;
   for (let page = 0; page < 19; page++) cursor = (await caller.clients.list({ limit: 20, cursor })).nextCursor;

@@ -177,6 +177,21 @@ describe("HTTP app", () => {
     expect(missingAsset.statusCode).toBe(404);
   });
 
+  it("serves the private calendar feed by its secret URL only", async () => {
+    const { cookie } = await signUp();
+    const rotated = await call("calendarFeed.rotate", undefined, { cookie });
+    const url = new URL(rotated.json().result.data.json.url);
+    expect(url.origin).toBe(APP_URL);
+    const feed = await app.inject({ method: "GET", url: url.pathname });
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers["content-type"]).toContain("text/calendar");
+    expect(feed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    const wrong = await app.inject({ method: "GET", url: "/feeds/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.ics" });
+    expect(wrong.statusCode).toBe(404);
+    await call("calendarFeed.revoke", undefined, { cookie });
+    expect((await app.inject({ method: "GET", url: url.pathname })).statusCode).toBe(404);
+  });
+
   it("uses a __Host- Secure cookie behind HTTPS", async () => {
     const secureApp = await buildApp({ db: testDb().db, appUrl: "https://crm.example.com", webDistDir: null });
     try {

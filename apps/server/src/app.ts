@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { AppRouter } from "@crm/api";
 import { type ApiDeps, appRouter, type Context, createHttpContextFactory, domainCause } from "@crm/api";
-import { systemClock } from "@crm/core";
+import { calendarFeedIcs, systemClock } from "@crm/core";
 import type { Database } from "@crm/db";
 import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
@@ -36,7 +36,7 @@ export async function buildApp(options: AppOptions) {
     trustProxy: true,
   });
   const secure = !isLocalHttp(options.appUrl);
-  const deps: ApiDeps = { db: options.db, clock: options.clock ?? systemClock };
+  const deps: ApiDeps = { db: options.db, clock: options.clock ?? systemClock, appUrl: options.appUrl };
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -79,6 +79,18 @@ export async function buildApp(options: AppOptions) {
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
+  // The private calendar feed: the secret in the URL is the credential (calendar apps send no cookie).
+  app.get("/feeds/:file", async (request, reply) => {
+    const file = (request.params as { file: string }).file;
+    const secret = file.endsWith(".ics") ? file.slice(0, -4) : "";
+    const ics = await calendarFeedIcs(deps, secret);
+    if (!ics) return reply.status(404).send({ error: "Not found", statusCode: 404 });
+    return reply
+      .header("content-type", "text/calendar; charset=utf-8")
+      .header("cache-control", "private, max-age=300")
+      .send(ics);
+  });
+
   app.get("/health", async (_request, reply) => {
     const started = performance.now();
     try {
@@ -111,7 +123,7 @@ export async function buildApp(options: AppOptions) {
   }
 
   app.setNotFoundHandler((request, reply) => {
-    const apiPath = /^\/(trpc|api|health|webhooks|auth)(\/|$)/.test(request.url);
+    const apiPath = /^\/(trpc|api|health|webhooks|auth|feeds)(\/|$)/.test(request.url);
     const wantsPage = request.method === "GET" && (request.headers.accept ?? "").includes("text/html");
     if (serveWeb && wantsPage && !apiPath) {
       reply.header("cache-control", "no-cache");

@@ -12,6 +12,8 @@ export interface SessionCookieJar {
 export interface ApiDeps {
   db: Database;
   clock: Clock;
+  /** Public base URL, for links the API hands out (calendar feed). */
+  appUrl: string;
 }
 
 export interface Context extends ApiDeps {

@@ -8,7 +8,7 @@ import { createCaller } from "./root";
 const testDb = useTestDatabase();
 
 async function callerFor() {
-  const deps = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+  const deps = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z"), appUrl: "http://localhost:3000" };
   const user = await createTestUser(deps);
   const { token } = await createSession(deps, user.id);
   const session = await validateSessionToken(deps, token);
@@ -65,6 +65,28 @@ describe("tenant isolation", () => {
       m.pipeline.moveClient({ clientId: own.id, stageId: stage!.id, index: 0, version: own.version }),
     );
 
+    const slot = { startsAt: new Date("2026-03-10T15:00:00Z"), endsAt: new Date("2026-03-10T16:00:00Z") };
+    const booking = await alice.caller.bookings.create({ clientId: client.id, title: "Private session", ...slot });
+    await expectNotFound("bookings.get", () => m.bookings.get({ id: booking.id }));
+    await expectNotFound("bookings.update", () =>
+      m.bookings.update({ id: booking.id, version: booking.version, title: "x" }),
+    );
+    await expectNotFound("bookings.transition", () =>
+      m.bookings.transition({ id: booking.id, version: booking.version, to: "confirmed" }),
+    );
+    await expectNotFound("bookings.delete", () => m.bookings.delete({ id: booking.id }));
+    await expectNotFound("bookings.ics", () => m.bookings.ics({ id: booking.id }));
+    await expectNotFound("bookings.forClient", () => m.bookings.forClient({ clientId: client.id }));
+    await expectNotFound("bookings.create for a foreign client", () =>
+      m.bookings.create({ clientId: client.id, title: "x", ...slot }),
+    );
+    // Another owner's bookings never block my slots nor show in my calendar.
+    expect(
+      await m.bookings.list({ from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") }),
+    ).toEqual([]);
+    expect((await m.bookings.checkSlot(slot)).available).toBe(true);
+    await m.bookings.create({ clientId: own.id, title: "Mine", ...slot });
+
     // Lists never include Alice's rows.
     expect((await m.clients.list({})).items.map((c) => c.id)).toEqual([own.id]);
     expect((await m.clients.list({ query: "secret" })).items).toEqual([]);
@@ -80,10 +102,11 @@ describe("tenant isolation", () => {
     // Alice's data is untouched.
     expect((await alice.caller.clients.get({ id: client.id })).firstName).toBe("Secret");
     expect((await alice.caller.notes.list({ clientId: client.id })).map((n) => n.body)).toEqual(["private"]);
+    expect((await alice.caller.bookings.get({ id: booking.id })).title).toBe("Private session");
   });
 
   it("refuses every owner-scoped procedure without a session", async () => {
-    const deps = { db: testDb().db, clock: new ManualClock() };
+    const deps = { db: testDb().db, clock: new ManualClock(), appUrl: "http://localhost:3000" };
     const anonymous = createCaller(createInnerContext(deps));
     const error = await anonymous.clients.list({}).catch((e: TRPCError) => e);
     expect((error as TRPCError).code).toBe("UNAUTHORIZED");

@@ -1,5 +1,7 @@
 import { activityRouter } from "./routers/activity";
 import { authRouter } from "./routers/auth";
+import { bookingsRouter } from "./routers/bookings";
+import { calendarFeedRouter } from "./routers/calendar-feed";
 import { clientsRouter } from "./routers/clients";
 import { notesRouter } from "./routers/notes";
 import { pipelineRouter } from "./routers/pipeline";
@@ -13,6 +15,8 @@ export const appRouter = router({
   notes: notesRouter,
   pipeline: pipelineRouter,
   activity: activityRouter,
+  bookings: bookingsRouter,
+  calendarFeed: calendarFeedRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,7 @@
 export * from "./auth";
+export * from "./bookings";
 export * from "./clients";
 export * from "./messages";
 export * from "./phone";
 export * from "./time-zones";
+export * from "./wall-clock";

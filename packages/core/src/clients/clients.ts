@@ -13,6 +13,7 @@ import {
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { diffFields, recordActivity } from "../activity/activity";
+import { restoreClientBookings, trashClientBookings } from "../bookings/bookings";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
 import { compactStage, existingStages, listStages, lockPipeline, nextPositionIn } from "../pipeline/stages";
@@ -282,6 +283,7 @@ export async function deleteClient(ctx: AuthedContext, id: string): Promise<{ id
       .set({ deletedAt: now, position: null, version: current.version + 1, updatedAt: now })
       .where(eq(clients.id, id));
     if (current.stageId) await compactStage(tx, current.stageId);
+    await trashClientBookings(tx, id, now);
     await recordActivity(tx, { entityType: "client", entityId: id, clientId: id, action: "deleted" });
     return { id, deletedAt: now };
   });
@@ -322,6 +324,7 @@ export async function restoreClient(
         .set({ deletedAt: null, stageId, position, version: current.version + 1, updatedAt: ctx.clock.now() })
         .where(eq(clients.id, id))
         .returning(viewColumns);
+      await restoreClientBookings(tx, id, current.deletedAt!);
       await recordActivity(tx, { entityType: "client", entityId: id, clientId: id, action: "restored" });
       return toClientView(row!);
     });
