@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { startEmbeddedDatabase } from "@crm/db";
 
 /** A database for a benchmark run: BENCH_DATABASE_URL, or a throwaway embedded PostgreSQL. */
@@ -93,4 +94,24 @@ export async function load(options: {
 
 export function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : "-";
+}
+
+/** `load` on a worker thread: the requests to send in turn are precomputed (functions can't cross). */
+export function loadInWorker(job: {
+  port: number;
+  concurrency: number;
+  seconds: number;
+  requests: { path: string; headers?: Record<string, string> }[];
+}): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./load-worker.ts", import.meta.url), {
+      workerData: job,
+      execArgv: ["--import", "tsx"],
+    });
+    worker.once("message", (result: LoadResult) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
 }
