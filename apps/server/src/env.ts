@@ -7,7 +7,12 @@ const booleanOff = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce
+    .number({ error: "must be a port number (0-65535)" })
+    .int("must be a port number (0-65535)")
+    .min(0, "must be a port number (0-65535)")
+    .max(65535, "must be a port number (0-65535)")
+    .default(3000),
   HOST: z.string().min(1).default("localhost"),
   APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).optional(),
   DATABASE_URL: z
@@ -20,7 +25,11 @@ const envSchema = z.object({
   /** Create the demo account with demo data when the database has no users (first start). */
   CRM_DEMO_DATA: booleanOff.default(true),
   /** Largest accepted request body, in bytes. */
-  BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  BODY_LIMIT: z.coerce
+    .number({ error: "must be a number of bytes" })
+    .int("must be a number of bytes")
+    .min(1024, "must be at least 1024 bytes")
+    .default(1_048_576),
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
 });

@@ -40,7 +40,8 @@ async function main() {
     await handle.db.execute(sql`select 1`);
   } catch (error) {
     await embedded?.stop();
-    fail(`cannot reach the database at ${redactUrl(databaseUrl)}: ${(error as Error).message}`);
+    const cause = (error as { cause?: Error }).cause ?? (error as Error);
+    fail(`cannot reach the database at ${redactUrl(databaseUrl)}: ${cause.message.split("\n")[0]}`);
   }
   await runMigrations(databaseUrl);
 
