@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ManualClock } from "@crm/core";
+import { SessionCache } from "@crm/api";
+import { invalidateSession, ManualClock, validateSessionToken } from "@crm/core";
 import { TEST_PASSWORD, uniqueEmail, useTestDatabase } from "@crm/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "./app";
@@ -11,11 +12,12 @@ const APP_URL = "http://localhost:3000";
 const ORIGIN = { origin: APP_URL };
 let app: App;
 let webDir: string;
+const clock = new ManualClock();
 
 beforeAll(async () => {
   webDir = mkdtempSync(path.join(tmpdir(), "crm-web-"));
   writeFileSync(path.join(webDir, "index.html"), "<!doctype html><title>CRM</title>");
-  app = await buildApp({ db: testDb().db, clock: new ManualClock(), appUrl: APP_URL, webDistDir: webDir });
+  app = await buildApp({ db: testDb().db, clock, appUrl: APP_URL, webDistDir: webDir });
 });
 afterAll(() => app.close());
 
@@ -146,6 +148,18 @@ describe("HTTP app", () => {
     const logout = await call("auth.logout", undefined, { cookie });
     expect(logout.statusCode).toBe(200);
     expect(String(logout.headers["set-cookie"])).toMatch(/Max-Age=0/);
+    expect((await query("auth.me", { cookie })).json().result.data.json).toBeNull();
+  });
+
+  it("sees a sign-out made by another server process within the session cache's 2 seconds", async () => {
+    const { cookie } = await signUp();
+    expect((await query("auth.me", { cookie })).json().result.data.json).not.toBeNull();
+    // Another process ends the session in the database; this one still remembers it briefly.
+    const token = cookie.split("=")[1]!;
+    const session = await validateSessionToken({ db: testDb().db, clock }, token);
+    if (session.status !== "valid") throw new Error("expected a valid session");
+    await invalidateSession({ db: testDb().db, clock }, session.sessionId);
+    clock.advance(SessionCache.TTL_MS);
     expect((await query("auth.me", { cookie })).json().result.data.json).toBeNull();
   });
 

@@ -1,7 +1,8 @@
-import { type Clock, type PublicUser, SESSION_IDLE_MS, validateSessionToken } from "@crm/core";
+import { type Clock, hashToken, type PublicUser, SESSION_IDLE_MS, validateSessionToken } from "@crm/core";
 import type { Database } from "@crm/db";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
+import { SessionCache } from "./session-cache";
 
 /** Where the session cookie goes. The Fastify context writes headers; tests record the calls. */
 export interface SessionCookieJar {
@@ -23,7 +24,11 @@ export interface Context extends ApiDeps {
   userAgent: string | undefined;
   /** A mutation from another origin: refused before any procedure runs (CSRF). */
   crossSite: boolean;
+  /** Tells this process's session cache what changed (no-op without one). */
+  sessionCache: Pick<SessionCache, "evictSession" | "evictUser">;
 }
+
+const noCache: Context["sessionCache"] = { evictSession: () => {}, evictUser: () => {} };
 
 /** A recording cookie jar for tests and the CLI. */
 export function memoryCookieJar(): SessionCookieJar & { token: string | null | undefined } {
@@ -52,6 +57,7 @@ export function createInnerContext(
     cookies,
     userAgent: undefined,
     crossSite: false,
+    sessionCache: noCache,
   };
 }
 
@@ -73,6 +79,7 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
   const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
   const cookieName = sessionCookieName(options.secureCookies);
   const cookieOptions = { secure: options.secureCookies, maxAgeSeconds: Math.floor(SESSION_IDLE_MS / 1000) };
+  const cache = new SessionCache();
 
   return async ({ req, res }: Pick<CreateFastifyContextOptions, "req" | "res">): Promise<Context> => {
     const origin = req.headers.origin;
@@ -93,15 +100,29 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
       cookies,
       userAgent: req.headers["user-agent"],
       crossSite,
+      sessionCache: cache,
     };
     const token = parseCookies(req.headers.cookie)[cookieName];
     if (!token || (!safe && !sameOrigin)) return ctx;
 
+    const now = deps.clock.now().getTime();
+    const tokenHash = hashToken(token);
+    const cached = cache.get(tokenHash, now);
+    if (cached) {
+      ctx.user = cached.user;
+      ctx.sessionId = cached.sessionId;
+      return ctx;
+    }
     const result = await validateSessionToken(deps, token);
     if (result.status === "valid") {
       ctx.user = result.user;
       ctx.sessionId = result.sessionId;
-      if (result.rotatedToken) cookies.set(result.rotatedToken);
+      if (result.rotatedToken) {
+        cookies.set(result.rotatedToken);
+        cache.set(hashToken(result.rotatedToken), result.sessionId, result.user, now);
+      } else {
+        cache.set(tokenHash, result.sessionId, result.user, now);
+      }
     } else {
       cookies.clear();
     }

@@ -8,4 +8,5 @@ export {
 } from "./context";
 export { sessionCookieName } from "./cookies";
 export { type AppRouter, appRouter, createCaller } from "./root";
+export { SessionCache } from "./session-cache";
 export { domainCause, trpcCodeFor } from "./to-trpc-error";

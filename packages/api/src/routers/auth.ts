@@ -13,14 +13,20 @@ export const authRouter = router({
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     const user = await login(ctx, input);
     // A sign-in replaces whatever session this browser had.
-    if (ctx.sessionId) await invalidateSession(ctx, ctx.sessionId);
+    if (ctx.sessionId) {
+      await invalidateSession(ctx, ctx.sessionId);
+      ctx.sessionCache.evictSession(ctx.sessionId);
+    }
     const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
     ctx.cookies.set(session.token);
     return user;
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.sessionId) await invalidateSession(ctx, ctx.sessionId);
+    if (ctx.sessionId) {
+      await invalidateSession(ctx, ctx.sessionId);
+      ctx.sessionCache.evictSession(ctx.sessionId);
+    }
     ctx.cookies.clear();
     return { ok: true as const };
   }),
@@ -30,6 +36,7 @@ export const authRouter = router({
   /** Ends every session of the user (other devices too) and signs this browser in afresh. */
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     await changePassword(ctx, input);
+    ctx.sessionCache.evictUser(ctx.userId);
     const session = await createSession(ctx, ctx.userId, { userAgent: ctx.userAgent });
     ctx.cookies.set(session.token);
     return { ok: true as const };

@@ -4,5 +4,9 @@ import { authedProcedure, router } from "../trpc";
 
 export const settingsRouter = router({
   get: authedProcedure.query(({ ctx }) => getSettings(ctx)),
-  update: authedProcedure.input(settingsUpdateInput).mutation(({ ctx, input }) => updateSettings(ctx, input)),
+  update: authedProcedure.input(settingsUpdateInput).mutation(async ({ ctx, input }) => {
+    const user = await updateSettings(ctx, input);
+    ctx.sessionCache.evictUser(ctx.userId);
+    return user;
+  }),
 });
