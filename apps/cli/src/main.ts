@@ -1,7 +1,15 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from "node:util";
-import { DEFAULT_TRASH_RETENTION_DAYS, DomainError, purgeDeletedClients, signup, systemClock } from "@crm/core";
+import {
+  allJobs,
+  DEFAULT_TRASH_RETENTION_DAYS,
+  DomainError,
+  purgeDeletedClients,
+  signup,
+  systemClock,
+} from "@crm/core";
 import { runMigrations } from "@crm/db";
+import { installJobSchema, startJobRuntime } from "@crm/integrations";
 import { seedDatabase } from "@crm/testing/seed";
 import { openDatabase } from "./database";
 import { loadCliEnv } from "./env";
@@ -13,6 +21,7 @@ Commands:
   create-user --email E --name N [--password P] [--time-zone Z]
                                            Create an account (password from --password or CRM_PASSWORD)
   seed [--users N] [--clients-per-user M]  Fill the database with realistic fake data
+  worker                                   Run background jobs (reminders, imports, purge) until stopped
   purge [--retention-days D]               Delete for good the clients in Trash for longer than D days
                                            (default ${DEFAULT_TRASH_RETENTION_DAYS}, or CRM_TRASH_RETENTION_DAYS)
   help                                     Show this text
@@ -42,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       const database = await openDatabase(env, { migrate: false });
       try {
         await runMigrations(database.url);
+        await installJobSchema(database.url);
         console.log("Migrations applied.");
       } finally {
         await database.shutdown();
@@ -101,6 +111,28 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await database.shutdown();
       }
+      return 0;
+    }
+    case "worker": {
+      const database = await openDatabase(env);
+      const runtime = await startJobRuntime({
+        connectionString: database.url,
+        definitions: allJobs,
+        work: true,
+        context: () => ({ db: database.db, clock: systemClock }),
+        log: {
+          info: (message) => console.log(`${new Date().toISOString()} ${message}`),
+          error: (message) => console.error(`${new Date().toISOString()} ${message}`),
+        },
+      });
+      console.log(`Worker running ${allJobs.length} queue(s); Ctrl-C to stop.`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      console.log("Stopping: finishing the jobs in hand...");
+      await runtime.stop();
+      await database.shutdown();
       return 0;
     }
     case "purge": {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { AppRouter } from "@crm/api";
 import { type ApiDeps, appRouter, type Context, createHttpContextFactory, domainCause } from "@crm/api";
-import { calendarFeedIcs, systemClock } from "@crm/core";
+import { calendarFeedIcs, type JobQueue, systemClock } from "@crm/core";
 import type { Database } from "@crm/db";
 import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
@@ -12,6 +12,8 @@ import Fastify, { type FastifyServerOptions } from "fastify";
 
 export interface AppOptions {
   db: Database;
+  /** The job queue (pg-boss); /health reports it. */
+  jobs?: JobQueue;
   clock?: ApiDeps["clock"];
   /** Public base URL: the allowed Origin for mutations and whether cookies are Secure. */
   appUrl: string;
@@ -36,7 +38,12 @@ export async function buildApp(options: AppOptions) {
     trustProxy: true,
   });
   const secure = !isLocalHttp(options.appUrl);
-  const deps: ApiDeps = { db: options.db, clock: options.clock ?? systemClock, appUrl: options.appUrl };
+  const deps: ApiDeps = {
+    db: options.db,
+    clock: options.clock ?? systemClock,
+    appUrl: options.appUrl,
+    ...(options.jobs && { jobs: options.jobs }),
+  };
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -93,13 +100,23 @@ export async function buildApp(options: AppOptions) {
 
   app.get("/health", async (_request, reply) => {
     const started = performance.now();
-    try {
-      await options.db.execute(sql`select 1`);
-      const database = { status: "up", latencyMs: Math.round((performance.now() - started) * 10) / 10 };
-      return reply.send({ status: "ok", database });
-    } catch {
-      return reply.status(503).send({ status: "error", database: { status: "down" } });
-    }
+    const database = await options.db.execute(sql`select 1`).then(
+      () => ({ status: "up", latencyMs: Math.round((performance.now() - started) * 10) / 10 }),
+      () => ({ status: "down" }),
+    );
+    const queue = options.jobs ? await options.jobs.health() : null;
+    const ok = database.status === "up" && (!queue || queue.reachable);
+    return reply.status(ok ? 200 : 503).send({
+      status: ok ? "ok" : "error",
+      database,
+      ...(queue && {
+        queue: {
+          status: queue.reachable ? "up" : "down",
+          backlog: queue.backlog,
+          oldestWaitingSeconds: queue.oldestWaitingSeconds,
+        },
+      }),
+    });
   });
 
   const webDistDir = options.webDistDir;

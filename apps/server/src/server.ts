@@ -1,7 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureDemoAccount, systemClock } from "@crm/core";
+import { allJobs, ensureDemoAccount, systemClock } from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
+import { startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
 import { EnvError, loadEnv } from "./env";
@@ -44,9 +45,26 @@ async function main() {
     fail(`cannot reach the database at ${redactUrl(databaseUrl)}: ${cause.message.split("\n")[0]}`);
   }
   await runMigrations(databaseUrl);
+  // Until the app's logger exists, job logs go to stderr.
+  let log: { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void } = {
+    info: (_obj, msg) => process.stderr.write(`${msg}\n`),
+    error: (_obj, msg) => process.stderr.write(`${msg}\n`),
+  };
+  // pg-boss runs in every process (to enqueue); WORKERS=off keeps this one from running handlers.
+  const jobs = await startJobRuntime({
+    connectionString: databaseUrl,
+    definitions: allJobs,
+    work: env.WORKERS,
+    context: () => ({ db: handle.db, clock: systemClock }),
+    log: {
+      info: (message, details) => log.info(details ?? {}, message),
+      error: (message, details) => log.error(details ?? {}, message),
+    },
+  });
 
   const app = await buildApp({
     db: handle.db,
+    jobs: jobs.queue,
     clock: systemClock,
     appUrl: env.APP_URL,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
@@ -59,6 +77,7 @@ async function main() {
     },
   });
 
+  log = app.log;
   if (embedded) {
     app.log.info(
       `embedded PostgreSQL ${embedded.owned ? "started" : "already running"} on port ${embedded.port}, data in ${embedded.dataDir}`,
@@ -74,6 +93,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await app.close().catch(() => {});
+    await jobs.stop().catch(() => {});
     await handle.close().catch(() => {});
     await embedded?.stop().catch(() => {});
     process.exit(0);

@@ -1,4 +1,11 @@
-import { type Clock, hashToken, type PublicUser, SESSION_IDLE_MS, validateSessionToken } from "@crm/core";
+import {
+  type Clock,
+  hashToken,
+  type JobQueue,
+  type PublicUser,
+  SESSION_IDLE_MS,
+  validateSessionToken,
+} from "@crm/core";
 import type { Database } from "@crm/db";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
@@ -13,6 +20,8 @@ export interface SessionCookieJar {
 export interface ApiDeps {
   db: Database;
   clock: Clock;
+  /** Where verbs enqueue background work (absent only in tests that enqueue none). */
+  jobs?: JobQueue;
   /** Public base URL, for links the API hands out (calendar feed). */
   appUrl: string;
 }

@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth";
 import { bookingsRouter } from "./routers/bookings";
 import { calendarFeedRouter } from "./routers/calendar-feed";
 import { clientsRouter } from "./routers/clients";
+import { jobsRouter } from "./routers/jobs";
 import { notesRouter } from "./routers/notes";
 import { pipelineRouter } from "./routers/pipeline";
 import { settingsRouter } from "./routers/settings";
@@ -17,6 +18,7 @@ export const appRouter = router({
   activity: activityRouter,
   bookings: bookingsRouter,
   calendarFeed: calendarFeedRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

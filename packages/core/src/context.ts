@@ -1,10 +1,13 @@
 import type { DbOrTx } from "@crm/db";
+import type { JobQueue } from "./jobs/registry";
 import type { Clock } from "./ports";
 
 /** What every core verb receives. Owner-scoped verbs take AuthedContext. */
 export interface CoreContext {
   db: DbOrTx;
   clock: Clock;
+  /** Present wherever work may be enqueued (the API, the CLI, job handlers). */
+  jobs?: JobQueue;
 }
 
 export interface AuthedContext extends CoreContext {

@@ -1,2 +1,3 @@
 export * from "./db";
 export * from "./factories";
+export * from "./fake-resend";

@@ -27,6 +27,7 @@ function withDatabase(url: string, database: string): string {
  */
 export async function setupTestCluster(
   testDatabaseUrl: string | undefined,
+  options: { prepareTemplate?: (templateUrl: string) => Promise<void> } = {},
 ): Promise<{ cluster: TestCluster; teardown: () => Promise<void> }> {
   let adminUrl: string;
   let stopServer = async () => {};
@@ -45,6 +46,7 @@ export async function setupTestCluster(
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${template}`);
   await runMigrations(withDatabase(adminUrl, template));
+  await options.prepareTemplate?.(withDatabase(adminUrl, template));
   return {
     cluster: { adminUrl, template },
     teardown: async () => {

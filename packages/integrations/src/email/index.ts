@@ -1,0 +1,4 @@
+export * from "./outbox-mailer";
+export * from "./resend-mailer";
+export * from "./resend-webhook";
+export * from "./types";
