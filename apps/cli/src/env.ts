@@ -7,6 +7,9 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
     .optional(),
   CRM_DATA_DIR: z.string().min(1).default("./.data"),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  RESEND_BASE_URL: z.url({ error: "must be a URL such as https://api.resend.com" }).optional(),
+  EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
   CRM_TRASH_RETENTION_DAYS: z.string().regex(/^\d+$/, "must be a whole number of days").optional(),
 });
 

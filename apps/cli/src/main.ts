@@ -9,7 +9,7 @@ import {
   systemClock,
 } from "@crm/core";
 import { runMigrations } from "@crm/db";
-import { installJobSchema, startJobRuntime } from "@crm/integrations";
+import { createOutboxMailer, createResendMailer, installJobSchema, startJobRuntime } from "@crm/integrations";
 import { seedDatabase } from "@crm/testing/seed";
 import { openDatabase } from "./database";
 import { loadCliEnv } from "./env";
@@ -115,11 +115,18 @@ async function main(argv: string[]): Promise<number> {
     }
     case "worker": {
       const database = await openDatabase(env);
+      const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+      const mailer = env.RESEND_API_KEY
+        ? createResendMailer({
+            apiKey: env.RESEND_API_KEY,
+            ...(env.RESEND_BASE_URL && { baseUrl: env.RESEND_BASE_URL }),
+          })
+        : createOutboxMailer({ log });
       const runtime = await startJobRuntime({
         connectionString: database.url,
         definitions: allJobs,
         work: true,
-        context: () => ({ db: database.db, clock: systemClock }),
+        context: () => ({ db: database.db, clock: systemClock, email: { mailer, from: env.EMAIL_FROM } }),
         log: {
           info: (message) => console.log(`${new Date().toISOString()} ${message}`),
           error: (message) => console.error(`${new Date().toISOString()} ${message}`),

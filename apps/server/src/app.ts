@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { AppRouter } from "@crm/api";
 import { type ApiDeps, appRouter, type Context, createHttpContextFactory, domainCause } from "@crm/api";
-import { calendarFeedIcs, type JobQueue, systemClock } from "@crm/core";
+import { applyDeliveryEvent, bounceRate, calendarFeedIcs, type JobQueue, systemClock } from "@crm/core";
 import type { Database } from "@crm/db";
+import { verifyResendWebhook, WebhookPayloadError, WebhookSignatureError } from "@crm/integrations";
 import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
@@ -12,6 +13,8 @@ import Fastify, { type FastifyServerOptions } from "fastify";
 
 export interface AppOptions {
   db: Database;
+  /** Verifies Resend's delivery webhooks; unset: the endpoint answers 404. */
+  resendWebhookSecret?: string;
   /** The job queue (pg-boss); /health reports it. */
   jobs?: JobQueue;
   clock?: ApiDeps["clock"];
@@ -98,6 +101,29 @@ export async function buildApp(options: AppOptions) {
       .send(ics);
   });
 
+  // Resend's delivery events. The signature covers the raw body, so this scope keeps it as text.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => done(null, body));
+    scope.post("/webhooks/resend", async (request, reply) => {
+      if (!options.resendWebhookSecret) return reply.status(404).send({ error: "Not found", statusCode: 404 });
+      try {
+        const event = verifyResendWebhook({
+          rawBody: String(request.body ?? ""),
+          headers: request.headers as Record<string, string | string[] | undefined>,
+          secret: options.resendWebhookSecret,
+        });
+        const applied = await applyDeliveryEvent(deps, event);
+        return reply.send({ ok: true, applied });
+      } catch (error) {
+        if (error instanceof WebhookSignatureError)
+          return reply.status(401).send({ error: error.message, statusCode: 401 });
+        if (error instanceof WebhookPayloadError)
+          return reply.status(400).send({ error: error.message, statusCode: 400 });
+        throw error;
+      }
+    });
+  });
+
   app.get("/health", async (_request, reply) => {
     const started = performance.now();
     const database = await options.db.execute(sql`select 1`).then(
@@ -106,9 +132,15 @@ export async function buildApp(options: AppOptions) {
     );
     const queue = options.jobs ? await options.jobs.health() : null;
     const ok = database.status === "up" && (!queue || queue.reachable);
+    const email = database.status === "up" ? await bounceRate(deps) : null;
+    const warnings = email?.warning
+      ? [`${Math.round(email.rate * 100)}% of emails sent in the last 24 hours bounced (over 5%)`]
+      : [];
     return reply.status(ok ? 200 : 503).send({
       status: ok ? "ok" : "error",
+      warnings,
       database,
+      ...(email && { email: { sent24h: email.sent, bounced24h: email.bounced } }),
       ...(queue && {
         queue: {
           status: queue.reachable ? "up" : "down",

@@ -30,6 +30,15 @@ const envSchema = z.object({
     .int("must be a number of bytes")
     .min(1024, "must be at least 1024 bytes")
     .default(1_048_576),
+  /** Email: Resend when RESEND_API_KEY is set, else the outbox (database + log). */
+  RESEND_API_KEY: z.string().min(1).optional(),
+  /** The Resend SDK's own variable: tests and local runs point it at the fake. */
+  RESEND_BASE_URL: z.url({ error: "must be a URL such as https://api.resend.com" }).optional(),
+  RESEND_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must look like whsec_...")
+    .optional(),
+  EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
 });

@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { allJobs, ensureDemoAccount, systemClock } from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
-import { startJobRuntime } from "@crm/integrations";
+import { createOutboxMailer, createResendMailer, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
 import { EnvError, loadEnv } from "./env";
@@ -50,12 +50,15 @@ async function main() {
     info: (_obj, msg) => process.stderr.write(`${msg}\n`),
     error: (_obj, msg) => process.stderr.write(`${msg}\n`),
   };
+  const mailer = env.RESEND_API_KEY
+    ? createResendMailer({ apiKey: env.RESEND_API_KEY, ...(env.RESEND_BASE_URL && { baseUrl: env.RESEND_BASE_URL }) })
+    : createOutboxMailer({ log: (line) => log.info({}, line) });
   // pg-boss runs in every process (to enqueue); WORKERS=off keeps this one from running handlers.
   const jobs = await startJobRuntime({
     connectionString: databaseUrl,
     definitions: allJobs,
     work: env.WORKERS,
-    context: () => ({ db: handle.db, clock: systemClock }),
+    context: () => ({ db: handle.db, clock: systemClock, email: { mailer, from: env.EMAIL_FROM } }),
     log: {
       info: (message, details) => log.info(details ?? {}, message),
       error: (message, details) => log.error(details ?? {}, message),
@@ -65,6 +68,7 @@ async function main() {
   const app = await buildApp({
     db: handle.db,
     jobs: jobs.queue,
+    ...(env.RESEND_WEBHOOK_SECRET && { resendWebhookSecret: env.RESEND_WEBHOOK_SECRET }),
     clock: systemClock,
     appUrl: env.APP_URL,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,

@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth";
 import { bookingsRouter } from "./routers/bookings";
 import { calendarFeedRouter } from "./routers/calendar-feed";
 import { clientsRouter } from "./routers/clients";
+import { emailsRouter } from "./routers/emails";
 import { jobsRouter } from "./routers/jobs";
 import { notesRouter } from "./routers/notes";
 import { pipelineRouter } from "./routers/pipeline";
@@ -19,6 +20,7 @@ export const appRouter = router({
   bookings: bookingsRouter,
   calendarFeed: calendarFeedRouter,
   jobs: jobsRouter,
+  emails: emailsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "@crm/db";
 import type { JobQueue } from "./jobs/registry";
-import type { Clock } from "./ports";
+import type { Clock, Mailer } from "./ports";
 
 /** What every core verb receives. Owner-scoped verbs take AuthedContext. */
 export interface CoreContext {
@@ -8,6 +8,8 @@ export interface CoreContext {
   clock: Clock;
   /** Present wherever work may be enqueued (the API, the CLI, job handlers). */
   jobs?: JobQueue;
+  /** Present where email is sent (job handlers). */
+  email?: { mailer: Mailer; from: string };
 }
 
 export interface AuthedContext extends CoreContext {

@@ -22,3 +22,25 @@ export class ManualClock implements Clock {
     this.#now += ms;
   }
 }
+
+/** An email to send; `id` is our email_messages id and the provider's idempotency key. */
+export interface OutgoingEmail {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: { filename: string; content: string; contentType: string }[];
+  tags?: { name: string; value: string }[];
+}
+
+export type SendResult =
+  | { ok: true; providerId: string }
+  | { ok: false; retryable: boolean; reason: string; retryAfterSeconds?: number };
+
+/** Resend when configured, else the outbox (the database and the log). */
+export interface Mailer {
+  readonly kind: "resend" | "outbox";
+  send(email: OutgoingEmail): Promise<SendResult>;
+}

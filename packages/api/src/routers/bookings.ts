@@ -6,6 +6,8 @@ import {
   getBooking,
   listBookings,
   listClientBookings,
+  reminderStatus,
+  resendReminder,
   transitionBooking,
   updateBooking,
 } from "@crm/core";
@@ -31,6 +33,10 @@ export const bookingsRouter = router({
   update: authedProcedure.input(bookingUpdateInput).mutation(({ ctx, input }) => updateBooking(ctx, input)),
   transition: authedProcedure.input(bookingTransitionInput).mutation(({ ctx, input }) => transitionBooking(ctx, input)),
   delete: authedProcedure.input(byIdInput).mutation(({ ctx, input }) => deleteBooking(ctx, input.id)),
+  /** Sends the reminder again now (a new email; idempotent per attempt). */
+  resendReminder: authedProcedure.input(byIdInput).mutation(({ ctx, input }) => resendReminder(ctx, input.id)),
+  /** The latest reminder of a booking: scheduled, sent, delivered, failed (with reason)... */
+  reminder: authedProcedure.input(byIdInput).query(({ ctx, input }) => reminderStatus(ctx, input.id)),
   /** One booking as an .ics file: {filename, content}. */
   ics: authedProcedure.input(byIdInput).query(({ ctx, input }) => bookingIcs(ctx, input.id)),
 });

@@ -16,6 +16,7 @@ import type { z } from "zod";
 import { diffFields, recordActivity } from "../activity/activity";
 import type { AuthedContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
+import { syncReminder } from "../reminders/reminders";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 
@@ -181,6 +182,7 @@ export async function createBooking(
           updatedAt: now,
         })
         .returning({ id: bookings.id });
+      if (ctx.jobs) await syncReminder(tx, row!.id);
       const view = await findBooking(tx, row!.id);
       const empty = Object.fromEntries(TRACKED.map((f) => [f, null])) as unknown as BookingView;
       await recordActivity(tx, {
@@ -241,6 +243,7 @@ export async function updateBooking(
           updatedAt: ctx.clock.now(),
         })
         .where(eq(bookings.id, current.id));
+      if (ctx.jobs) await syncReminder(tx, current.id);
       const view = await findBooking(tx, current.id);
       const changes = diffFields(current, view, TRACKED);
       if (Object.keys(changes).length) {
@@ -279,6 +282,7 @@ export async function transitionBooking(
       .update(bookings)
       .set({ status: input.to, version: current.version + 1, updatedAt: ctx.clock.now() })
       .where(eq(bookings.id, current.id));
+    if (ctx.jobs) await syncReminder(tx, current.id);
     const view = await findBooking(tx, current.id);
     await recordActivity(tx, {
       entityType: "booking",
@@ -336,6 +340,7 @@ export async function deleteBooking(ctx: AuthedContext, id: string): Promise<{ i
       .update(bookings)
       .set({ deletedAt: ctx.clock.now(), version: current.version + 1, updatedAt: ctx.clock.now() })
       .where(eq(bookings.id, id));
+    if (ctx.jobs) await syncReminder(tx, id);
     await recordActivity(tx, { entityType: "booking", entityId: id, clientId: current.clientId, action: "deleted" });
     return { id };
   });
@@ -343,10 +348,12 @@ export async function deleteBooking(ctx: AuthedContext, id: string): Promise<{ i
 
 /** Hides a client's bookings with it (same instant, so a restore brings back exactly these). */
 export async function trashClientBookings(ctx: AuthedContext, clientId: string, at: Date): Promise<void> {
-  await ctx.db
+  const trashed = await ctx.db
     .update(bookings)
     .set({ deletedAt: at })
-    .where(and(eq(bookings.userId, ctx.userId), eq(bookings.clientId, clientId), isNull(bookings.deletedAt)));
+    .where(and(eq(bookings.userId, ctx.userId), eq(bookings.clientId, clientId), isNull(bookings.deletedAt)))
+    .returning({ id: bookings.id });
+  if (ctx.jobs) for (const b of trashed) await syncReminder(ctx, b.id);
 }
 
 /**
@@ -366,6 +373,7 @@ export async function restoreClientBookings(ctx: AuthedContext, clientId: string
       .update(bookings)
       .set({ deletedAt: null, ...(taken && { status: "cancelled" as const }) })
       .where(eq(bookings.id, booking.id));
+    if (ctx.jobs) await syncReminder(ctx, booking.id);
     if (taken) {
       await recordActivity(ctx, {
         entityType: "booking",

@@ -17,6 +17,7 @@ import { restoreClientBookings, trashClientBookings } from "../bookings/bookings
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
 import { compactStage, existingStages, listStages, lockPipeline, nextPositionIn } from "../pipeline/stages";
+import { syncUpcomingReminders } from "../reminders/reminders";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -255,6 +256,8 @@ export async function updateClient(
         .returning(viewColumns);
       if (current.stageId && current.stageId !== stageId) await compactStage(tx, current.stageId);
       const view = toClientView(row!);
+      // The reminders of this client's upcoming bookings follow the email address.
+      if ((current.email ?? "") !== (view.email ?? "")) await syncUpcomingReminders(tx, { clientId: view.id });
       const changes = diffFields(toClientView(current), view, TRACKED_FIELDS);
       if (Object.keys(changes).length) {
         await recordActivity(tx, {

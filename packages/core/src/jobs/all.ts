@@ -1,5 +1,9 @@
 import { purgeTrashJob } from "../clients/jobs";
+import { sendReminderJob } from "../reminders/reminders";
 import type { JobDefinition } from "./registry";
 
 /** Every job the runtime knows: queue name → payload schema → handler. */
-export const allJobs: JobDefinition<never>[] = [purgeTrashJob as JobDefinition<never>];
+export const allJobs: JobDefinition<never>[] = [
+  purgeTrashJob as JobDefinition<never>,
+  sendReminderJob as JobDefinition<never>,
+];

@@ -4,6 +4,8 @@ import { eq, sql } from "drizzle-orm";
 import { type PublicUser, toPublicUser } from "../auth/users";
 import type { AuthedContext } from "../context";
 import { DomainError } from "../errors";
+import { syncUpcomingReminders } from "../reminders/reminders";
+import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 
 const { users } = schema;
@@ -16,6 +18,16 @@ export async function getSettings(ctx: AuthedContext): Promise<PublicUser> {
 
 export async function updateSettings(ctx: AuthedContext, rawInput: SettingsUpdateInput): Promise<PublicUser> {
   const input = parseInput(settingsUpdateInput, rawInput);
+  return inTransaction(ctx, async (tx) => {
+    const before = await getSettings(tx);
+    const user = await writeSettings(tx, input);
+    // Reminders go out at the same wall-clock time in the owner's zone: a new zone moves them.
+    if (input.timeZone && input.timeZone !== before.timeZone) await syncUpcomingReminders(tx);
+    return user;
+  });
+}
+
+async function writeSettings(ctx: AuthedContext, input: SettingsUpdateInput): Promise<PublicUser> {
   const [row] = await ctx.db
     .update(users)
     .set({

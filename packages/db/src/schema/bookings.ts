@@ -32,6 +32,8 @@ export const bookings = pgTable(
     version: integer("version").notNull().default(1),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+    /** Why this booking has no reminder, when it has none (shown on the booking). */
+    reminderNote: text("reminder_note"),
     /** Set with the client's soft delete (same instant), cleared with its restore. */
     deletedAt: timestamptz("deleted_at"),
   },

@@ -1,0 +1,43 @@
+export {
+  type DecodedCsv,
+  decodeCsvBytes,
+  type ImportEncoding,
+  LATIN1_WARNING,
+  MAX_IMPORT_BYTES,
+} from "./decode";
+export { ImportFileError } from "./errors";
+export {
+  IMPORT_FIELD_LABELS,
+  IMPORT_FIELDS,
+  type ImportField,
+  type ImportMapping,
+  importMappingSchema,
+  mappedColumns,
+  normalizeHeader,
+  suggestMapping,
+  validateMapping,
+} from "./mapping";
+export {
+  CSV_DELIMITERS,
+  type CsvDelimiter,
+  type CsvRow,
+  describeDelimiter,
+  detectDelimiter,
+  type ParsedCsv,
+  parseCsv,
+} from "./parse";
+export { type ImportFile, readImportFile } from "./read";
+export {
+  type FailedRow,
+  failedRowsCsv,
+  findInFileDuplicates,
+  type ImportedClient,
+  type ImportPreview,
+  type MapRowOptions,
+  type MapRowResult,
+  mapRow,
+  type PreviewRow,
+  parseTags,
+  splitFullName,
+  summarizePreview,
+} from "./rows";

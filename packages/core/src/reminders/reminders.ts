@@ -1,0 +1,432 @@
+import { schema } from "@crm/db";
+import { messages, sameWallClockDayBefore } from "@crm/shared";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { AuthedContext, CoreContext } from "../context";
+import { DomainError } from "../errors";
+import { defineJob, type JobQueue } from "../jobs/registry";
+import type { SendResult } from "../ports";
+import { inTransaction } from "../transaction";
+import { composeReminder } from "./compose";
+
+const { bookings, clients, emailMessages, users } = schema;
+const HOUR_MS = 3600_000;
+const PENDING = ["scheduled", "sending"] as const;
+
+export const REMINDER_RETRY_LIMIT = 5;
+
+export const sendReminderJob = defineJob({
+  name: "reminders.send",
+  payload: z.object({ userId: z.uuid(), emailId: z.uuid() }),
+  retryLimit: REMINDER_RETRY_LIMIT,
+  retryDelaySeconds: 15,
+  retryDelayMaxSeconds: 1800,
+  concurrency: 4,
+  async handle(ctx, payload, job) {
+    await deliverReminder(ctx, payload, job.retryCount);
+  },
+});
+
+function requireJobs(ctx: CoreContext): JobQueue {
+  if (!ctx.jobs) throw new Error("Scheduling reminders needs the job queue in the context");
+  return ctx.jobs;
+}
+
+/**
+ * When the reminder of a booking goes out: the same wall-clock time the day before, in the
+ * owner's zone (DST never moves it); a booking made less than a day ahead gets it now when it
+ * starts more than an hour later, otherwise none.
+ */
+export function reminderTime(startsAt: Date, ownerZone: string, now: Date): { at: Date } | { none: string } {
+  const due = sameWallClockDayBefore(startsAt, ownerZone);
+  if (due > now) return { at: due };
+  if (startsAt.getTime() - now.getTime() > HOUR_MS) return { at: now };
+  return { none: "No reminder: the booking starts within the hour" };
+}
+
+/**
+ * Brings a booking's reminder in line with the booking, in the caller's transaction: cancels the
+ * pending one when it no longer fits (rescheduled, cancelled, deleted, client without email) and
+ * schedules one when it should exist. Call after every change to a booking.
+ */
+export async function syncReminder(ctx: AuthedContext, bookingId: string): Promise<void> {
+  const jobs = requireJobs(ctx);
+  const [row] = await ctx.db
+    .select({
+      startsAt: bookings.startsAt,
+      status: bookings.status,
+      deletedAt: bookings.deletedAt,
+      clientEmail: clients.email,
+      zone: users.timeZone,
+    })
+    .from(bookings)
+    .innerJoin(users, eq(users.id, bookings.userId))
+    .leftJoin(clients, eq(clients.id, bookings.clientId))
+    .where(and(eq(bookings.id, bookingId), eq(bookings.userId, ctx.userId)));
+  if (!row) return;
+  const now = ctx.clock.now();
+
+  let wanted: { at: Date } | { none: string } | null = null;
+  if (row.deletedAt || !(row.status === "proposed" || row.status === "confirmed")) wanted = null;
+  else if (!row.clientEmail) wanted = { none: "No reminder: the client has no email address" };
+  else wanted = reminderTime(row.startsAt, row.zone, now);
+
+  const pending = await ctx.db
+    .select({
+      id: emailMessages.id,
+      scheduledFor: emailMessages.scheduledFor,
+      jobId: emailMessages.jobId,
+      status: emailMessages.status,
+    })
+    .from(emailMessages)
+    .where(
+      and(
+        eq(emailMessages.userId, ctx.userId),
+        eq(emailMessages.bookingId, bookingId),
+        eq(emailMessages.kind, "reminder"),
+        eq(emailMessages.status, "scheduled"),
+      ),
+    );
+  const target = wanted && "at" in wanted ? wanted.at : null;
+  let keep = false;
+  for (const email of pending) {
+    if (target && email.scheduledFor && Math.abs(email.scheduledFor.getTime() - target.getTime()) < 1000 && !keep) {
+      keep = true;
+      continue;
+    }
+    await ctx.db
+      .update(emailMessages)
+      .set({ status: "cancelled", updatedAt: now })
+      .where(eq(emailMessages.id, email.id));
+    if (email.jobId) await jobs.cancel(ctx.db, sendReminderJob.name, email.jobId);
+  }
+  await ctx.db
+    .update(bookings)
+    .set({ reminderNote: wanted && "none" in wanted ? wanted.none : null })
+    .where(eq(bookings.id, bookingId));
+  if (target && !keep) await scheduleReminderEmail(ctx, bookingId, target);
+}
+
+async function scheduleReminderEmail(ctx: AuthedContext, bookingId: string, at: Date): Promise<string> {
+  const jobs = requireJobs(ctx);
+  const now = ctx.clock.now();
+  const [email] = await ctx.db
+    .insert(emailMessages)
+    .values({
+      userId: ctx.userId,
+      bookingId,
+      kind: "reminder",
+      status: "scheduled",
+      scheduledFor: at,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: emailMessages.id });
+  const jobId = await jobs.send(
+    ctx.db,
+    sendReminderJob,
+    { userId: ctx.userId, emailId: email!.id },
+    { startAfter: at },
+  );
+  await ctx.db.update(emailMessages).set({ jobId }).where(eq(emailMessages.id, email!.id));
+  return email!.id;
+}
+
+/** "Resend reminder": a fresh email, sent now (its own idempotency key). */
+export async function resendReminder(ctx: AuthedContext, bookingId: string) {
+  return inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .select({ status: bookings.status, clientEmail: clients.email })
+      .from(bookings)
+      .leftJoin(clients, eq(clients.id, bookings.clientId))
+      .where(and(eq(bookings.id, bookingId), eq(bookings.userId, ctx.userId), isNull(bookings.deletedAt)));
+    if (!row) throw new DomainError("NOT_FOUND", "Booking not found");
+    if (!row.clientEmail) throw new DomainError("VALIDATION", "The client has no email address", { field: "clientId" });
+    if (row.status === "cancelled" || row.status === "completed") {
+      throw new DomainError("INVALID_TRANSITION", `A ${row.status} booking gets no reminder`);
+    }
+    const id = await scheduleReminderEmail(tx, bookingId, ctx.clock.now());
+    return { emailId: id };
+  });
+}
+
+/**
+ * The job: sends one reminder email. Idempotent: a row already sent (or cancelled) is left
+ * alone, and the email id is the provider's idempotency key, so a retry after a crash between
+ * sending and recording never sends twice.
+ */
+export async function deliverReminder(
+  ctx: CoreContext,
+  payload: { userId: string; emailId: string },
+  retryCount: number,
+): Promise<void> {
+  if (!ctx.email) throw new Error("Sending reminders needs a mailer in the context");
+  const [email] = await ctx.db
+    .select()
+    .from(emailMessages)
+    .where(and(eq(emailMessages.id, payload.emailId), eq(emailMessages.userId, payload.userId)));
+  if (!email || !PENDING.includes(email.status as (typeof PENDING)[number]) || !email.bookingId) return;
+
+  const [facts] = await ctx.db
+    .select({
+      id: bookings.id,
+      title: bookings.title,
+      startsAt: bookings.startsAt,
+      endsAt: bookings.endsAt,
+      location: bookings.location,
+      status: bookings.status,
+      updatedAt: bookings.updatedAt,
+      deletedAt: bookings.deletedAt,
+      bookingZone: bookings.timeZone,
+      clientEmail: clients.email,
+      clientFirstName: clients.firstName,
+      ownerZone: users.timeZone,
+      ownerName: users.name,
+      ownerEmail: users.email,
+    })
+    .from(bookings)
+    .innerJoin(users, eq(users.id, bookings.userId))
+    .leftJoin(clients, eq(clients.id, bookings.clientId))
+    .where(eq(bookings.id, email.bookingId));
+  const now = ctx.clock.now();
+  if (
+    !facts ||
+    facts.deletedAt ||
+    !(facts.status === "proposed" || facts.status === "confirmed") ||
+    !facts.clientEmail
+  ) {
+    await ctx.db
+      .update(emailMessages)
+      .set({ status: "cancelled", updatedAt: now })
+      .where(eq(emailMessages.id, email.id));
+    return;
+  }
+  const content = composeReminder(
+    {
+      bookingId: facts.id,
+      title: facts.title,
+      startsAt: facts.startsAt,
+      endsAt: facts.endsAt,
+      location: facts.location,
+      status: facts.status,
+      updatedAt: facts.updatedAt,
+      clientFirstName: facts.clientFirstName,
+      zone: facts.bookingZone ?? facts.ownerZone,
+      professionalName: facts.ownerName,
+      professionalEmail: facts.ownerEmail,
+    },
+    now,
+  );
+  await ctx.db
+    .update(emailMessages)
+    .set({
+      status: "sending",
+      attempts: sql`${emailMessages.attempts} + 1`,
+      toAddress: facts.clientEmail,
+      subject: content.subject,
+      updatedAt: now,
+    })
+    .where(eq(emailMessages.id, email.id));
+
+  let result: SendResult;
+  try {
+    result = await ctx.email.mailer.send({
+      id: email.id,
+      from: ctx.email.from,
+      to: facts.clientEmail,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      attachments: content.attachments,
+      tags: [{ name: "kind", value: "reminder" }],
+    });
+  } catch (error) {
+    result = { ok: false, retryable: true, reason: error instanceof Error ? error.message : String(error) };
+  }
+  const done = ctx.clock.now();
+  if (result.ok) {
+    await ctx.db
+      .update(emailMessages)
+      .set({
+        status: "sent",
+        provider: ctx.email.mailer.kind,
+        providerId: result.providerId,
+        sentAt: done,
+        lastError: null,
+        updatedAt: done,
+      })
+      .where(eq(emailMessages.id, email.id));
+    return;
+  }
+  const lastAttempt = retryCount >= REMINDER_RETRY_LIMIT;
+  await ctx.db
+    .update(emailMessages)
+    .set({
+      status: result.retryable && !lastAttempt ? "sending" : "failed",
+      lastError: result.reason,
+      provider: ctx.email.mailer.kind,
+      updatedAt: done,
+    })
+    .where(eq(emailMessages.id, email.id));
+  // Soft failures (429, 5xx, timeouts) go back to pg-boss, which retries with backoff.
+  if (result.retryable && !lastAttempt) throw new Error(`Email not sent yet: ${result.reason}`);
+}
+
+export type DeliveryUpdate =
+  | { type: "delivered"; providerId: string; at: Date }
+  | { type: "bounced"; providerId: string; at: Date; reason: string; permanent: boolean }
+  | { type: "complained"; providerId: string; at: Date }
+  | { type: "failed"; providerId: string; at: Date; reason: string }
+  | { type: "ignored"; eventType: string };
+
+/** Applies a provider's delivery event (Resend webhook) to the email it is about. */
+export async function applyDeliveryEvent(ctx: CoreContext, event: DeliveryUpdate): Promise<boolean> {
+  if (event.type === "ignored") return false;
+  const set =
+    event.type === "delivered"
+      ? { status: "delivered" as const, deliveredAt: event.at }
+      : event.type === "bounced"
+        ? { status: "bounced" as const, lastError: event.reason }
+        : event.type === "complained"
+          ? { status: "complained" as const }
+          : { status: "failed" as const, lastError: event.reason };
+  const updated = await ctx.db
+    .update(emailMessages)
+    .set({ ...set, updatedAt: ctx.clock.now() })
+    .where(
+      and(
+        eq(emailMessages.providerId, event.providerId),
+        // A late "delivered" never overwrites a bounce or a complaint.
+        event.type === "delivered" ? inArray(emailMessages.status, ["sent", "sending"]) : undefined,
+      ),
+    )
+    .returning({ id: emailMessages.id });
+  return updated.length > 0;
+}
+
+export interface EmailView {
+  id: string;
+  bookingId: string | null;
+  kind: string;
+  to: string | null;
+  subject: string | null;
+  status: string;
+  provider: string | null;
+  attempts: number;
+  lastError: string | null;
+  scheduledFor: Date | null;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+export async function listEmails(ctx: AuthedContext, input: { cursor?: string | null; bookingId?: string }) {
+  const limit = 30;
+  const conditions = [eq(emailMessages.userId, ctx.userId)];
+  if (input.bookingId) conditions.push(eq(emailMessages.bookingId, input.bookingId));
+  if (input.cursor) {
+    const [at, id] = input.cursor.split("|");
+    const date = new Date(at ?? "");
+    if (Number.isNaN(date.getTime()) || !id) {
+      throw new DomainError("VALIDATION", "This page link is out of date; start from the first page", {
+        field: "cursor",
+      });
+    }
+    conditions.push(
+      sql`(${emailMessages.createdAt}, ${emailMessages.id}) < (${date.toISOString()}::timestamptz, ${id}::uuid)`,
+    );
+  }
+  const rows = await ctx.db
+    .select()
+    .from(emailMessages)
+    .where(and(...conditions))
+    .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
+    .limit(limit + 1);
+  const items: EmailView[] = rows.slice(0, limit).map((r) => ({
+    id: r.id,
+    bookingId: r.bookingId,
+    kind: r.kind,
+    to: r.toAddress,
+    subject: r.subject,
+    status: r.status,
+    provider: r.provider,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    scheduledFor: r.scheduledFor,
+    sentAt: r.sentAt,
+    deliveredAt: r.deliveredAt,
+    createdAt: r.createdAt,
+  }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null };
+}
+
+/** Bounces among emails sent in the last 24 hours (all users, or one); warn above 5%. */
+export async function bounceRate(ctx: CoreContext, userId?: string) {
+  const since = new Date(ctx.clock.now().getTime() - 24 * HOUR_MS);
+  const [row] = await ctx.db
+    .select({
+      sent: sql<number>`count(*) filter (where ${emailMessages.status} in ('sent','delivered','bounced','complained'))::int`,
+      bounced: sql<number>`count(*) filter (where ${emailMessages.status} = 'bounced')::int`,
+    })
+    .from(emailMessages)
+    .where(
+      and(
+        sql`${emailMessages.sentAt} >= ${since.toISOString()}::timestamptz`,
+        userId ? eq(emailMessages.userId, userId) : undefined,
+      ),
+    );
+  const sent = row?.sent ?? 0;
+  const bounced = row?.bounced ?? 0;
+  const rate = sent ? bounced / sent : 0;
+  return { sent, bounced, rate, warning: sent >= 5 && rate > 0.05 };
+}
+
+/** The latest reminder state of a booking, for the booking page. */
+export async function reminderStatus(ctx: AuthedContext, bookingId: string) {
+  const [row] = await ctx.db
+    .select()
+    .from(emailMessages)
+    .where(
+      and(
+        eq(emailMessages.userId, ctx.userId),
+        eq(emailMessages.bookingId, bookingId),
+        eq(emailMessages.kind, "reminder"),
+      ),
+    )
+    .orderBy(desc(emailMessages.createdAt))
+    .limit(1);
+  const [booking] = await ctx.db
+    .select({ note: bookings.reminderNote })
+    .from(bookings)
+    .where(and(eq(bookings.id, bookingId), eq(bookings.userId, ctx.userId)));
+  if (!booking) throw new DomainError("NOT_FOUND", messages.notFound);
+  return row
+    ? {
+        status: row.status,
+        scheduledFor: row.scheduledFor,
+        sentAt: row.sentAt,
+        deliveredAt: row.deliveredAt,
+        error: row.lastError,
+        note: booking.note,
+      }
+    : { status: null, scheduledFor: null, sentAt: null, deliveredAt: null, error: null, note: booking.note };
+}
+
+/** Re-syncs the reminders of upcoming bookings (after a client's email or the owner's zone changed). */
+export async function syncUpcomingReminders(ctx: AuthedContext, filter: { clientId?: string } = {}): Promise<void> {
+  if (!ctx.jobs) return;
+  const upcoming = await ctx.db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.userId, ctx.userId),
+        isNull(bookings.deletedAt),
+        inArray(bookings.status, ["proposed", "confirmed"]),
+        sql`${bookings.startsAt} > ${ctx.clock.now().toISOString()}::timestamptz`,
+        filter.clientId ? eq(bookings.clientId, filter.clientId) : undefined,
+      ),
+    );
+  for (const booking of upcoming) await syncReminder(ctx, booking.id);
+}
