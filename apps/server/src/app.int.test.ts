@@ -206,6 +206,33 @@ describe("HTTP app", () => {
     expect((await app.inject({ method: "GET", url: url.pathname })).statusCode).toBe(404);
   });
 
+  it("takes a CSV upload up to 10 MB from a signed-in user and answers its preview", async () => {
+    const { cookie } = await signUp();
+    const upload = (payload: string | Buffer, headers: Record<string, string> = {}) =>
+      app.inject({
+        method: "POST",
+        url: "/api/v1/imports?filename=contacts.csv",
+        headers: { "content-type": "text/csv", ...ORIGIN, cookie, ...headers },
+        payload,
+      });
+    const ok = await upload("First Name,Email\nAda,ada@example.com\n");
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({
+      filename: "contacts.csv",
+      headers: ["First Name", "Email"],
+      mapping: { 0: "firstName", 1: "email" },
+    });
+    const binary = await upload(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0, 1, 2]));
+    expect(binary.statusCode).toBe(400);
+    expect(binary.json()).toMatchObject({ field: "file", error: expect.stringMatching(/not a CSV/i) });
+    const huge = await upload(Buffer.alloc(10 * 1024 * 1024 + 4096, 97));
+    expect(huge.statusCode).toBe(413);
+    const anonymous = await upload("a\n1\n", { cookie: "" });
+    expect(anonymous.statusCode).toBe(401);
+    const foreign = await upload("a\n1\n", { origin: "https://evil.example" });
+    expect(foreign.statusCode).toBe(403);
+  });
+
   it("uses a __Host- Secure cookie behind HTTPS", async () => {
     const secureApp = await buildApp({ db: testDb().db, appUrl: "https://crm.example.com", webDistDir: null });
     try {

@@ -2,7 +2,16 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { AppRouter } from "@crm/api";
 import { type ApiDeps, appRouter, type Context, createHttpContextFactory, domainCause } from "@crm/api";
-import { applyDeliveryEvent, bounceRate, calendarFeedIcs, type JobQueue, systemClock } from "@crm/core";
+import {
+  applyDeliveryEvent,
+  bounceRate,
+  calendarFeedIcs,
+  createImport,
+  isDomainError,
+  type JobQueue,
+  MAX_IMPORT_BYTES,
+  systemClock,
+} from "@crm/core";
 import type { Database } from "@crm/db";
 import { verifyResendWebhook, WebhookPayloadError, WebhookSignatureError } from "@crm/integrations";
 import helmet from "@fastify/helmet";
@@ -73,11 +82,45 @@ export async function buildApp(options: AppOptions) {
     return reply.status(status).send({ error: error.message, statusCode: status });
   });
 
+  const createContext = createHttpContextFactory(deps, { allowedOrigins: [options.appUrl], secureCookies: secure });
+
+  // CSV upload: the raw file as the body (text/csv or application/octet-stream), up to 10 MB.
+  await app.register(async (scope) => {
+    const asBuffer = (_request: unknown, body: Buffer, done: (e: Error | null, b?: Buffer) => void) => done(null, body);
+    scope.addContentTypeParser(
+      ["text/csv", "application/octet-stream", "text/plain"],
+      { parseAs: "buffer", bodyLimit: MAX_IMPORT_BYTES + 1024 },
+      asBuffer,
+    );
+    scope.post("/api/v1/imports", { bodyLimit: MAX_IMPORT_BYTES + 1024 }, async (request, reply) => {
+      const ctx = await createContext({ req: request, res: reply });
+      if (ctx.crossSite) return reply.status(403).send({ error: "Cross-site request refused", statusCode: 403 });
+      if (!ctx.user) return reply.status(401).send({ error: "Please sign in", statusCode: 401 });
+      if (!Buffer.isBuffer(request.body)) {
+        return reply
+          .status(415)
+          .send({ error: "Send the CSV file as the request body (Content-Type: text/csv)", statusCode: 415 });
+      }
+      const filename = String((request.query as { filename?: unknown }).filename ?? "import.csv");
+      try {
+        const draft = await createImport(
+          { ...ctx, userId: ctx.user.id },
+          { filename, bytes: new Uint8Array(request.body) },
+        );
+        return reply.status(201).send(draft);
+      } catch (error) {
+        if (isDomainError(error))
+          return reply.status(400).send({ error: error.message, field: error.field ?? "file", statusCode: 400 });
+        throw error;
+      }
+    });
+  });
+
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: createHttpContextFactory(deps, { allowedOrigins: [options.appUrl], secureCookies: secure }),
+      createContext,
       onError({ error, path, req }) {
         if (error.code === "INTERNAL_SERVER_ERROR")
           req.log.error({ err: error.cause ?? error, path }, "procedure failed");

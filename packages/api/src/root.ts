@@ -4,6 +4,7 @@ import { bookingsRouter } from "./routers/bookings";
 import { calendarFeedRouter } from "./routers/calendar-feed";
 import { clientsRouter } from "./routers/clients";
 import { emailsRouter } from "./routers/emails";
+import { importsRouter } from "./routers/imports";
 import { jobsRouter } from "./routers/jobs";
 import { notesRouter } from "./routers/notes";
 import { pipelineRouter } from "./routers/pipeline";
@@ -21,6 +22,7 @@ export const appRouter = router({
   calendarFeed: calendarFeedRouter,
   jobs: jobsRouter,
   emails: emailsRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

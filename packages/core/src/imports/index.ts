@@ -41,3 +41,4 @@ export {
   splitFullName,
   summarizePreview,
 } from "./rows";
+export * from "./service";

@@ -1,4 +1,5 @@
 import { purgeTrashJob } from "../clients/jobs";
+import { runImportJob } from "../imports/service";
 import { sendReminderJob } from "../reminders/reminders";
 import type { JobDefinition } from "./registry";
 
@@ -6,4 +7,5 @@ import type { JobDefinition } from "./registry";
 export const allJobs: JobDefinition<never>[] = [
   purgeTrashJob as JobDefinition<never>,
   sendReminderJob as JobDefinition<never>,
+  runImportJob as JobDefinition<never>,
 ];

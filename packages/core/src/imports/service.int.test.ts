@@ -1,0 +1,203 @@
+import { schema } from "@crm/db";
+import { createTestUser, useTestDatabase } from "@crm/testing";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { createClient, getClient } from "../clients/clients";
+import { DomainError } from "../errors";
+import { ManualClock } from "../ports";
+import { cancelImport, createImport, failedRowsFile, getImport, runImport, startImport } from "./service";
+import { fixtureBytes } from "./test-fixtures";
+
+const testDb = useTestDatabase();
+const enc = (s: string) => new TextEncoder().encode(s);
+
+async function owner() {
+  const base = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+  const user = await createTestUser(base);
+  return { ...base, userId: user.id };
+}
+
+async function importFile(
+  ctx: Awaited<ReturnType<typeof owner>>,
+  bytes: Uint8Array,
+  policy: "skip" | "update" | "ask" = "skip",
+  decisions?: Record<string, "skip" | "update">,
+  onBatch?: Parameters<typeof runImport>[2],
+) {
+  const draft = await createImport(ctx, { filename: "clients.csv", bytes });
+  await startImport(
+    ctx,
+    { id: draft.id, mapping: draft.mapping as never, duplicatePolicy: policy, decisions },
+    { enqueue: false },
+  );
+  await runImport(ctx, { userId: ctx.userId, importId: draft.id }, onBatch).catch(() => {});
+  return { draft, result: await getImport(ctx, draft.id) };
+}
+
+const liveClients = async (ctx: Awaited<ReturnType<typeof owner>>) =>
+  ctx.db
+    .select()
+    .from(schema.clients)
+    .where(and(eq(schema.clients.userId, ctx.userId), isNull(schema.clients.deletedAt)));
+
+function bigCsv(rows: number, make: (i: number) => string) {
+  return enc(["First Name,Last Name,Email,Company", ...Array.from({ length: rows }, (_, i) => make(i))].join("\n"));
+}
+
+describe("CSV import", () => {
+  it.each([
+    ["google-contacts.csv"],
+    ["outlook.csv"],
+    ["hubspot.csv"],
+    ["bom-semicolon.csv"],
+    ["quoted-multiline.csv"],
+    ["latin1.csv"],
+  ])("imports %s with its columns matched automatically", async (name) => {
+    const ctx = await owner();
+    const { draft, result } = await importFile(ctx, fixtureBytes(name));
+    expect(result.status).toBe("completed");
+    expect(result.created).toBeGreaterThan(0);
+    expect(result.created + result.updated + result.skipped + result.failed).toBe(draft.preview.counts.rows);
+    expect((await liveClients(ctx)).length).toBe(result.created);
+  });
+
+  it("refuses an empty, a binary and a headers-only file with a clear message, storing nothing", async () => {
+    const ctx = await owner();
+    for (const [name, message] of [
+      ["empty.csv", /empty/i],
+      ["binary.png", /not a CSV/i],
+      ["headers-only.csv", /no clients/i],
+    ] as const) {
+      const error = await createImport(ctx, { filename: name, bytes: fixtureBytes(name) }).catch((e: DomainError) => e);
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).message, name).toMatch(message);
+    }
+    expect(await ctx.db.select().from(schema.imports).where(eq(schema.imports.userId, ctx.userId))).toEqual([]);
+  });
+
+  it("skips invalid rows and reports them with their line, downloadable as CSV", async () => {
+    const ctx = await owner();
+    const csv = enc(
+      "First Name,Email,Phone\nAda,ada@example.com,(415) 555-2671\nBob,bob@,\n,,\nCleo,cleo@example.com,12\n",
+    );
+    const { result } = await importFile(ctx, csv);
+    expect(result).toMatchObject({ status: "completed", created: 1, failed: 2 });
+    expect(result.failures.map((f) => [f.line, f.reason])).toEqual([
+      [3, expect.stringContaining('"bob@"')],
+      [5, expect.stringContaining('"12"')],
+    ]);
+    const file = await failedRowsFile(ctx, result.id);
+    expect(file.filename).toBe("clients-failed-rows.csv");
+    expect(file.content).toContain("Problem,Line");
+    expect(file.content).toContain("bob@");
+  });
+
+  it("skips, updates, or asks about rows matching existing clients", async () => {
+    const ctx = await owner();
+    const existing = await createClient(ctx, {
+      firstName: "Ada",
+      email: "ada@example.com",
+      company: "Old Co",
+      tags: ["vip"],
+    });
+    const csv = enc(
+      "First Name,Email,Company,Tags\nAda,ADA@example.com,New Co,newsletter\nBob,bob@example.com,Bobs,\n",
+    );
+
+    const skipped = await importFile(ctx, csv, "skip");
+    expect(skipped.result).toMatchObject({ created: 1, skipped: 1, updated: 0 });
+    expect((await getClient(ctx, existing.id)).company).toBe("Old Co");
+
+    const other = await owner();
+    const ada = await createClient(other, {
+      firstName: "Ada",
+      email: "ada@example.com",
+      company: "Old Co",
+      tags: ["vip"],
+    });
+    const updated = await importFile(other, csv, "update");
+    expect(updated.result).toMatchObject({ created: 1, updated: 1 });
+    const after = await getClient(other, ada.id);
+    expect(after).toMatchObject({ company: "New Co", tags: ["vip", "newsletter"], version: ada.version + 1 });
+
+    const third = await owner();
+    await createClient(third, { firstName: "Ada", email: "ada@example.com" });
+    const draft = await createImport(third, { filename: "c.csv", bytes: csv });
+    expect(draft.existingDuplicates.map((d) => d.line)).toEqual([2]);
+    const undecided = await startImport(
+      third,
+      { id: draft.id, mapping: draft.mapping as never, duplicatePolicy: "ask" },
+      { enqueue: false },
+    ).catch((e: DomainError) => e);
+    expect(undecided).toMatchObject({ code: "VALIDATION", field: "decisions" });
+    await startImport(
+      third,
+      { id: draft.id, mapping: draft.mapping as never, duplicatePolicy: "ask", decisions: { "2": "update" } },
+      { enqueue: false },
+    );
+    await runImport(third, { userId: third.userId, importId: draft.id });
+    expect(await getImport(third, draft.id)).toMatchObject({ created: 1, updated: 1 });
+  });
+
+  it("rolls everything back when the database refuses a row in batch 3, and says which batch", async () => {
+    const ctx = await owner();
+    await ctx.db.execute(sql`
+      create or replace function refuse_explode() returns trigger language plpgsql as $$
+      begin if new.company = 'EXPLODE' then raise exception 'refused'; end if; return new; end $$`);
+    await ctx.db.execute(
+      sql`create trigger refuse_explode before insert on clients for each row execute function refuse_explode()`,
+    );
+    try {
+      const csv = bigCsv(300, (i) => `P${i},Import,p${i}@example.com,${i === 250 ? "EXPLODE" : "Co"}`);
+      const { result } = await importFile(ctx, csv);
+      expect(result.status).toBe("failed");
+      expect(result.error).toBe(
+        "Nothing was imported: the database refused the batch of lines 202–301. Fix those rows and try again.",
+      );
+      expect(await liveClients(ctx)).toEqual([]);
+      const logs = await ctx.db.select().from(schema.activityLogs).where(eq(schema.activityLogs.userId, ctx.userId));
+      expect(logs).toEqual([]);
+    } finally {
+      await ctx.db.execute(sql`drop trigger refuse_explode on clients`);
+    }
+  });
+
+  it("shows progress while running, and a cancel rolls back everything", async () => {
+    const ctx = await owner();
+    const csv = bigCsv(450, (i) => `C${i},Cancel,c${i}@example.com,Co`);
+    const seen: number[] = [];
+    const { result } = await importFile(ctx, csv, "skip", undefined, async ({ processed }) => {
+      // Another connection sees the progress of the uncommitted import.
+      seen.push(
+        (
+          await getImport(
+            ctx,
+            (
+              await ctx.db.select().from(schema.imports).where(eq(schema.imports.userId, ctx.userId))
+            )[0]!.id,
+          )
+        ).processedRows,
+      );
+      if (processed === 200)
+        await cancelImport(
+          ctx,
+          (await ctx.db.select().from(schema.imports).where(eq(schema.imports.userId, ctx.userId)))[0]!.id,
+        );
+    });
+    expect(seen).toEqual([100, 200]);
+    expect(result.status).toBe("cancelled");
+    expect(await liveClients(ctx)).toEqual([]);
+  });
+
+  it("places imported clients at the end of the first stage, positions unique", async () => {
+    const ctx = await owner();
+    await createClient(ctx, { firstName: "Already" });
+    await importFile(
+      ctx,
+      bigCsv(150, (i) => `S${i},Stage,s${i}@example.com,Co`),
+    );
+    const rows = await liveClients(ctx);
+    const positions = rows.map((r) => r.position).sort((a, b) => a! - b!);
+    expect(positions).toEqual(Array.from({ length: 151 }, (_, i) => i));
+  });
+});

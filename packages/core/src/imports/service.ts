@@ -1,0 +1,505 @@
+import { schema } from "@crm/db";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { recordActivity } from "../activity/activity";
+import type { AuthedContext, CoreContext } from "../context";
+import { DomainError } from "../errors";
+import { defineJob } from "../jobs/registry";
+import { listStages, lockPipeline, nextPositionIn } from "../pipeline/stages";
+import { inTransaction } from "../transaction";
+import { parseInput } from "../validation";
+import { type ImportMapping, importMappingSchema, suggestMapping, validateMapping } from "./mapping";
+import { readImportFile } from "./read";
+import { type FailedRow, failedRowsCsv, mapRow, summarizePreview } from "./rows";
+
+const { imports, clients, users, clientNotes, activityLogs } = schema;
+
+/** Rows written per batch; the whole import is one transaction (all or nothing). */
+export const IMPORT_BATCH_SIZE = 100;
+
+export const duplicatePolicySchema = z.enum(["skip", "update", "ask"], {
+  error: "Choose what to do with duplicates: skip, update or ask",
+});
+
+export const importStartInput = z.object({
+  id: z.uuid(),
+  mapping: importMappingSchema,
+  duplicatePolicy: duplicatePolicySchema,
+  /** With "ask": for each line whose email matches an existing client, "skip" or "update". */
+  decisions: z.record(z.string().regex(/^\d+$/), z.enum(["skip", "update"])).optional(),
+});
+export const importPreviewInput = z.object({ id: z.uuid(), mapping: importMappingSchema.optional() });
+
+export interface ExistingDuplicate {
+  line: number;
+  email: string;
+  clientId: string;
+  name: string;
+}
+
+async function ownerRegion(ctx: AuthedContext): Promise<string> {
+  const [row] = await ctx.db.select({ region: users.phoneRegion }).from(users).where(eq(users.id, ctx.userId));
+  return row?.region ?? "US";
+}
+
+async function loadImport(ctx: AuthedContext, id: string) {
+  const [row] = await ctx.db
+    .select()
+    .from(imports)
+    .where(and(eq(imports.id, id), eq(imports.userId, ctx.userId)));
+  if (!row) throw new DomainError("NOT_FOUND", "Import not found");
+  return row;
+}
+
+function toMapping(raw: Record<string, string | null> | null | undefined): ImportMapping {
+  return Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [Number(k), v])) as ImportMapping;
+}
+
+/** Live clients of the owner that already have an email of the file (case-insensitive). */
+async function existingByEmail(ctx: AuthedContext, emails: string[]) {
+  const keys = [...new Set(emails.map((e) => e.toLowerCase()))];
+  if (keys.length === 0) return new Map<string, { id: string; name: string; version: number }>();
+  const rows = await ctx.db
+    .select({
+      id: clients.id,
+      email: clients.email,
+      firstName: clients.firstName,
+      lastName: clients.lastName,
+      version: clients.version,
+    })
+    .from(clients)
+    .where(and(eq(clients.userId, ctx.userId), isNull(clients.deletedAt), inArray(sql`lower(${clients.email})`, keys)));
+  return new Map(
+    rows.map((r) => [
+      r.email!.toLowerCase(),
+      { id: r.id, name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.email!, version: r.version },
+    ]),
+  );
+}
+
+async function describeImport(ctx: AuthedContext, row: typeof imports.$inferSelect, mapping?: ImportMapping) {
+  if (!row.content)
+    throw new DomainError("VALIDATION", "This import has already run; upload the file again", { field: "id" });
+  const file = readImportFile(new Uint8Array(row.content));
+  const chosen = mapping ?? toMapping(row.mapping);
+  const region = await ownerRegion(ctx);
+  const preview = summarizePreview(file, chosen, { phoneRegion: region, limit: 20 });
+  const emails: { line: number; email: string }[] = [];
+  for (const r of file.rows) {
+    const mapped = mapRow(r.values, chosen, { phoneRegion: region });
+    if (mapped.ok && mapped.client.email) emails.push({ line: r.line, email: mapped.client.email });
+  }
+  const existing = await existingByEmail(
+    ctx,
+    emails.map((e) => e.email),
+  );
+  const duplicates: ExistingDuplicate[] = emails
+    .filter((e) => existing.has(e.email.toLowerCase()))
+    .map((e) => {
+      const client = existing.get(e.email.toLowerCase())!;
+      return { line: e.line, email: e.email, clientId: client.id, name: client.name };
+    });
+  return {
+    id: row.id,
+    filename: row.filename,
+    status: row.status,
+    headers: file.headers,
+    delimiter: file.delimiter,
+    encoding: file.encoding,
+    warnings: file.warnings,
+    mapping: chosen,
+    preview,
+    existingDuplicates: duplicates.slice(0, 500),
+    existingDuplicateCount: duplicates.length,
+  };
+}
+
+/** Stores an uploaded file and answers what it contains, with a suggested mapping. */
+export async function createImport(ctx: AuthedContext, input: { filename: string; bytes: Uint8Array }) {
+  const filename = input.filename.trim().slice(0, 200) || "import.csv";
+  const file = readImportFile(input.bytes); // refuses empty, binary, oversized and malformed files
+  if (file.rows.length === 0)
+    throw new DomainError("VALIDATION", "The file has a header row but no clients", { field: "file" });
+  const mapping = suggestMapping(
+    file.headers,
+    file.rows.slice(0, 20).map((r) => r.values),
+  );
+  const [row] = await ctx.db
+    .insert(imports)
+    .values({
+      userId: ctx.userId,
+      filename,
+      content: Buffer.from(input.bytes),
+      headers: file.headers,
+      totalRows: file.rows.length,
+      mapping: Object.fromEntries(Object.entries(mapping).map(([k, v]) => [k, v])),
+      createdAt: ctx.clock.now(),
+    })
+    .returning();
+  return describeImport(ctx, row!, mapping);
+}
+
+export async function previewImport(ctx: AuthedContext, rawInput: z.input<typeof importPreviewInput>) {
+  const input = parseInput(importPreviewInput, rawInput);
+  const row = await loadImport(ctx, input.id);
+  return describeImport(ctx, row, input.mapping ? toMapping(input.mapping) : undefined);
+}
+
+/**
+ * Queues the import with the user's mapping and duplicate choice; the job is enqueued in the same
+ * transaction. `enqueue: false` is for the CLI, which then calls runImport itself (same code path).
+ */
+export async function startImport(
+  ctx: AuthedContext,
+  rawInput: z.input<typeof importStartInput>,
+  options: { enqueue?: boolean } = {},
+) {
+  const input = parseInput(importStartInput, rawInput);
+  const enqueue = options.enqueue ?? true;
+  if (enqueue && !ctx.jobs) throw new Error("Starting an import needs the job queue in the context");
+  const mapping = toMapping(input.mapping);
+  const problem = validateMapping(mapping);
+  if (problem) throw new DomainError("VALIDATION", problem, { field: "mapping" });
+  return inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .select()
+      .from(imports)
+      .where(and(eq(imports.id, input.id), eq(imports.userId, ctx.userId)))
+      .for("update");
+    if (!row) throw new DomainError("NOT_FOUND", "Import not found");
+    if (row.status !== "uploaded") throw new DomainError("INVALID_TRANSITION", `This import is already ${row.status}`);
+    if (input.duplicatePolicy === "ask") {
+      const { existingDuplicates } = await describeImport(tx, row, mapping);
+      const undecided = existingDuplicates.filter((d) => !input.decisions?.[String(d.line)]);
+      if (undecided.length) {
+        throw new DomainError(
+          "VALIDATION",
+          `Decide for each duplicate first (${undecided.length} left, e.g. line ${undecided[0]!.line})`,
+          {
+            field: "decisions",
+            details: { lines: undecided.map((d) => d.line).slice(0, 50) },
+          },
+        );
+      }
+    }
+    await tx.db
+      .update(imports)
+      .set({
+        status: "queued",
+        mapping: input.mapping,
+        duplicatePolicy: input.duplicatePolicy,
+        decisions: input.decisions ?? null,
+      })
+      .where(eq(imports.id, row.id));
+    if (enqueue)
+      await ctx.jobs!.send(tx.db, runImportJob, { userId: ctx.userId, importId: row.id }, { singletonKey: row.id });
+    return getImport(tx, row.id);
+  });
+}
+
+export async function getImport(ctx: AuthedContext, id: string) {
+  const row = await loadImport(ctx, id);
+  return {
+    id: row.id,
+    filename: row.filename,
+    status: row.status,
+    duplicatePolicy: row.duplicatePolicy,
+    totalRows: row.totalRows,
+    processedRows: row.processedRows,
+    created: row.created,
+    updated: row.updated,
+    skipped: row.skipped,
+    failed: row.failed,
+    failures: (row.failures ?? []).slice(0, 100),
+    error: row.error,
+    cancelRequested: row.cancelRequested === 1,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+export async function listImports(ctx: AuthedContext) {
+  const rows = await ctx.db
+    .select({ id: imports.id })
+    .from(imports)
+    .where(eq(imports.userId, ctx.userId))
+    .orderBy(desc(imports.createdAt))
+    .limit(20);
+  return Promise.all(rows.map((r) => getImport(ctx, r.id)));
+}
+
+/** Stops an import: a queued one never starts; a running one rolls back at its next batch. */
+export async function cancelImport(ctx: AuthedContext, id: string) {
+  const row = await loadImport(ctx, id);
+  if (row.status === "uploaded" || row.status === "queued") {
+    await ctx.db
+      .update(imports)
+      .set({ status: "cancelled", cancelRequested: 1, content: null, finishedAt: ctx.clock.now() })
+      .where(eq(imports.id, id));
+  } else if (row.status === "running") {
+    await ctx.db.update(imports).set({ cancelRequested: 1 }).where(eq(imports.id, id));
+  } else {
+    throw new DomainError("INVALID_TRANSITION", `This import is already ${row.status}`);
+  }
+  return getImport(ctx, id);
+}
+
+export async function failedRowsFile(ctx: AuthedContext, id: string) {
+  const row = await loadImport(ctx, id);
+  const base = row.filename.replace(/\.csv$/i, "");
+  return { filename: `${base}-failed-rows.csv`, content: failedRowsCsv(row.headers ?? [], row.failures ?? []) };
+}
+
+class ImportCancelled extends Error {}
+class ImportBatchFailed extends Error {
+  constructor(
+    readonly firstLine: number,
+    readonly lastLine: number,
+    override readonly cause: unknown,
+  ) {
+    super(`batch of lines ${firstLine}–${lastLine}`);
+  }
+}
+
+/**
+ * Runs an import: every batch of IMPORT_BATCH_SIZE rows inside one transaction, so a critical
+ * error or a cancel leaves nothing behind. Progress is written on a separate connection between
+ * batches, so the user sees it live. Invalid rows are skipped and reported with their line.
+ * Idempotent: an import that already ended is left alone.
+ */
+export async function runImport(
+  ctx: CoreContext,
+  input: { userId: string; importId: string },
+  onBatch?: (progress: { processed: number; total: number }) => Promise<void> | void,
+): Promise<void> {
+  const owner: AuthedContext = { ...ctx, userId: input.userId };
+  const [row] = await ctx.db
+    .select()
+    .from(imports)
+    .where(and(eq(imports.id, input.importId), eq(imports.userId, input.userId)));
+  if (!row || !(row.status === "queued" || row.status === "running") || !row.content) return;
+  const now = () => ctx.clock.now();
+  if (row.cancelRequested) {
+    await ctx.db
+      .update(imports)
+      .set({ status: "cancelled", content: null, finishedAt: now() })
+      .where(eq(imports.id, row.id));
+    return;
+  }
+  const file = readImportFile(new Uint8Array(row.content));
+  const mapping = toMapping(row.mapping);
+  const region = await ownerRegion(owner);
+  const total = file.rows.length;
+  await ctx.db
+    .update(imports)
+    .set({ status: "running", startedAt: now(), totalRows: total, processedRows: 0 })
+    .where(eq(imports.id, row.id));
+
+  const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
+  const failures: FailedRow[] = [];
+  const seen = new Map<string, number>();
+  try {
+    await ctx.db.transaction(async (db) => {
+      const tx: AuthedContext = { ...owner, db };
+      await lockPipeline(tx);
+      const stage = (await listStages(tx))[0]?.id ?? null;
+      let position = stage ? await nextPositionIn(tx, stage) : 0;
+
+      for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
+        const batch = file.rows.slice(start, start + IMPORT_BATCH_SIZE);
+        try {
+          const mapped = batch.map((r) => ({ row: r, result: mapRow(r.values, mapping, { phoneRegion: region }) }));
+          const existing = await existingByEmail(
+            tx,
+            mapped.flatMap((m) => (m.result.ok && m.result.client.email ? [m.result.client.email] : [])),
+          );
+          const inserts: { line: number; client: typeof clients.$inferInsert; note: string | null }[] = [];
+          for (const { row: r, result } of mapped) {
+            if (!result.ok) {
+              counts.failed++;
+              failures.push({ line: r.line, values: r.values, reason: result.reason });
+              continue;
+            }
+            const key = result.client.email?.toLowerCase();
+            if (key && seen.has(key)) {
+              counts.skipped++;
+              failures.push({ line: r.line, values: r.values, reason: `Skipped: same email as line ${seen.get(key)}` });
+              continue;
+            }
+            if (key) seen.set(key, r.line);
+            const match = key ? existing.get(key) : undefined;
+            if (match) {
+              const decision =
+                row.duplicatePolicy === "ask" ? (row.decisions?.[String(r.line)] ?? "skip") : row.duplicatePolicy;
+              if (decision === "update") {
+                await updateFromImport(tx, match.id, result.client, result.note);
+                counts.updated++;
+              } else {
+                counts.skipped++;
+              }
+              continue;
+            }
+            inserts.push({
+              line: r.line,
+              note: result.note,
+              client: {
+                userId: input.userId,
+                ...result.client,
+                stageId: stage,
+                position: stage ? position++ : null,
+                source: result.client.source ?? `Import: ${row.filename}`.slice(0, 100),
+                createdAt: now(),
+                updatedAt: now(),
+              },
+            });
+          }
+          if (inserts.length) {
+            const created = await db
+              .insert(clients)
+              .values(inserts.map((i) => i.client))
+              .returning({ id: clients.id });
+            counts.created += created.length;
+            await db.insert(activityLogs).values(
+              created.map((c) => ({
+                userId: input.userId,
+                actorId: input.userId,
+                entityType: "client",
+                entityId: c.id,
+                clientId: c.id,
+                action: "imported",
+                changes: { import: { before: null, after: row.filename } },
+                createdAt: now(),
+              })),
+            );
+            const notes = created.flatMap((c, i) =>
+              inserts[i]!.note
+                ? [
+                    {
+                      userId: input.userId,
+                      clientId: c.id,
+                      body: inserts[i]!.note!,
+                      createdAt: now(),
+                      updatedAt: now(),
+                    },
+                  ]
+                : [],
+            );
+            if (notes.length) await db.insert(clientNotes).values(notes);
+          }
+        } catch (error) {
+          throw new ImportBatchFailed(batch[0]!.line, batch[batch.length - 1]!.line, error);
+        }
+        const processed = Math.min(total, start + batch.length);
+        // Outside the transaction, so the progress bar moves while the import is still uncommitted.
+        await ctx.db.update(imports).set({ processedRows: processed }).where(eq(imports.id, row.id));
+        await onBatch?.({ processed, total });
+        const [flag] = await ctx.db
+          .select({ cancel: imports.cancelRequested })
+          .from(imports)
+          .where(eq(imports.id, row.id));
+        if (flag?.cancel) throw new ImportCancelled();
+      }
+      // The deferred constraint on card positions is checked here, at commit.
+    });
+  } catch (error) {
+    const cancelled = error instanceof ImportCancelled;
+    const reason =
+      error instanceof ImportBatchFailed
+        ? `Nothing was imported: the database refused the ${error.message}. Fix those rows and try again.`
+        : error instanceof Error && !cancelled
+          ? "Nothing was imported: the import stopped on an unexpected error."
+          : null;
+    await ctx.db
+      .update(imports)
+      .set({
+        status: cancelled ? "cancelled" : "failed",
+        error: reason,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        failed: 0,
+        content: null,
+        finishedAt: now(),
+      })
+      .where(eq(imports.id, row.id));
+    if (!cancelled) throw new ImportAborted(reason ?? "Import failed", error);
+    return;
+  }
+  await ctx.db
+    .update(imports)
+    .set({ status: "completed", ...counts, failures, processedRows: total, content: null, finishedAt: now() })
+    .where(eq(imports.id, row.id));
+}
+
+/** Raised after an import rolled back on a critical error (already recorded on the import). */
+export class ImportAborted extends Error {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function updateFromImport(
+  ctx: AuthedContext,
+  clientId: string,
+  imported: {
+    firstName: string | null;
+    lastName: string | null;
+    phone: string | null;
+    company: string | null;
+    tags: string[];
+    source: string | null;
+  },
+  note: string | null,
+) {
+  const [current] = await ctx.db.select().from(clients).where(eq(clients.id, clientId)).for("update");
+  if (!current) return;
+  // Only what the file says: blank cells never erase what the client already has.
+  const next = {
+    firstName: imported.firstName ?? current.firstName,
+    lastName: imported.lastName ?? current.lastName,
+    phone: imported.phone ?? current.phone,
+    company: imported.company ?? current.company,
+    tags: [...new Set([...current.tags, ...imported.tags])],
+    source: current.source ?? imported.source,
+  };
+  const changes: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [field, value] of Object.entries(next)) {
+    const before = current[field as keyof typeof current];
+    if (JSON.stringify(before) !== JSON.stringify(value)) changes[field] = { before, after: value };
+  }
+  if (Object.keys(changes).length) {
+    await ctx.db
+      .update(clients)
+      .set({ ...next, version: current.version + 1, updatedAt: ctx.clock.now() })
+      .where(eq(clients.id, clientId));
+    await recordActivity(ctx, { entityType: "client", entityId: clientId, clientId, action: "updated", changes });
+  }
+  if (note) {
+    await ctx.db
+      .insert(clientNotes)
+      .values({ userId: ctx.userId, clientId, body: note, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() });
+  }
+}
+
+export const runImportJob = defineJob({
+  name: "imports.run",
+  payload: z.object({ userId: z.uuid(), importId: z.uuid() }),
+  // A rolled-back import is final (the user fixes the file); only a crash mid-run is retried.
+  retryLimit: 1,
+  concurrency: 1,
+  async handle(ctx, payload) {
+    try {
+      await runImport(ctx, payload);
+    } catch (error) {
+      if (error instanceof ImportAborted) {
+        ctx.log(error.message, { importId: payload.importId });
+        return;
+      }
+      throw error;
+    }
+  },
+});
