@@ -4,7 +4,14 @@ import { users } from "./auth";
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
-export const importStatus = pgEnum("import_status", ["uploaded", "queued", "running", "completed", "failed", "cancelled"]);
+export const importStatus = pgEnum("import_status", [
+  "uploaded",
+  "queued",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+]);
 export const duplicatePolicy = pgEnum("import_duplicate_policy", ["skip", "update", "ask"]);
 
 /**
