@@ -21,7 +21,7 @@ export const sendReminderJob = defineJob({
   retryLimit: REMINDER_RETRY_LIMIT,
   retryDelaySeconds: 15,
   retryDelayMaxSeconds: 1800,
-  concurrency: 4,
+  concurrency: 8,
   async handle(ctx, payload, job) {
     await deliverReminder(ctx, payload, job.retryCount);
   },

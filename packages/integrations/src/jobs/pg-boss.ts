@@ -151,11 +151,8 @@ export async function startJobRuntime(options: JobRuntimeOptions): Promise<JobRu
           localConcurrency: definition.concurrency ?? 2,
           perJobResults: true,
         },
-        async (jobs) => {
-          const results: JobResult[] = [];
-          for (const job of jobs) results.push(await runOne(definition, job));
-          return results;
-        },
+        // The jobs of a batch are independent: run them side by side.
+        async (jobs) => Promise.all(jobs.map((job) => runOne(definition, job))),
       );
     }
   }

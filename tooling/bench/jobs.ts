@@ -1,0 +1,173 @@
+/**
+ * `pnpm bench` (second part): CSV import beside COPY into the same table, and 10k reminders due at
+ * once drained through pg-boss against the fake Resend. Prints numbers; asserts none.
+ * Env: BENCH_IMPORT_SIZES (5000,50000), BENCH_REMINDERS (10000), BENCH_DATABASE_URL.
+ */
+
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createClient, createImport, runImport, sendReminderJob, startImport, systemClock } from "@crm/core";
+import { createDb, runMigrations, schema } from "@crm/db";
+import { createResendMailer, installJobSchema, startJobRuntime } from "@crm/integrations";
+import { createTestUser } from "@crm/testing";
+import { startFakeResend } from "@crm/testing/fake-resend";
+import { eq, sql } from "drizzle-orm";
+import { benchDatabase, fmt } from "./harness";
+
+const IMPORT_SIZES = (process.env.BENCH_IMPORT_SIZES ?? "5000,50000").split(",").map(Number);
+const REMINDERS = Number(process.env.BENCH_REMINDERS ?? 10_000);
+
+function csvFor(rows: number, prefix: string) {
+  const lines = ["First Name,Last Name,Email,Phone,Company,Tags"];
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      `Name${i},${prefix}${i},${prefix}${i}@example.com,+1415555${String(i % 10000).padStart(4, "0")},Company ${i % 97},tag${i % 5}`,
+    );
+  }
+  return new TextEncoder().encode(lines.join("\n"));
+}
+
+async function importBench(url: string) {
+  const handle = createDb(url, { max: 10 });
+  const ctx = { db: handle.db, clock: systemClock };
+  console.log("\nCSV import (one transaction, batches of 100) beside COPY into the same table");
+  console.log("rows     import s  import rows/s   copy s  copy rows/s  ratio");
+  for (const size of IMPORT_SIZES) {
+    const user = await createTestUser(ctx, { email: `bench-import-${size}-${Date.now()}@example.com` });
+    const owner = { ...ctx, userId: user.id };
+    const prefix = `imp${size}x`;
+    // 10% of the file matches existing clients (skipped).
+    const existing = Math.floor(size / 10);
+    await handle.db
+      .insert(schema.clients)
+      .values(
+        Array.from({ length: existing }, (_, i) => ({
+          userId: user.id,
+          firstName: `Name${i * 10}`,
+          email: `${prefix}${i * 10}@example.com`,
+        })),
+      );
+    const draft = await createImport(owner, { filename: "bench.csv", bytes: csvFor(size, prefix) });
+    await startImport(
+      owner,
+      { id: draft.id, mapping: draft.mapping as never, duplicatePolicy: "skip" },
+      { enqueue: false },
+    );
+    const started = performance.now();
+    await runImport(owner, { userId: user.id, importId: draft.id });
+    const importSeconds = (performance.now() - started) / 1000;
+
+    const copyUser = await createTestUser(ctx, { email: `bench-copy-${size}-${Date.now()}@example.com` });
+    const copyStarted = performance.now();
+    const writable =
+      await handle.sql`copy clients (user_id, first_name, last_name, email, phone, company, tags) from stdin with (format csv)`.writable();
+    await pipeline(
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < size; i++) {
+            yield `${copyUser.id},Name${i},copy${size}x${i},copy${size}x${i}@example.com,+1415555${String(i % 10000).padStart(4, "0")},Company ${i % 97},{tag${i % 5}}\n`;
+          }
+        })(),
+      ),
+      writable,
+    );
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    const importRate = size / importSeconds;
+    const copyRate = size / copySeconds;
+    console.log(
+      `${String(size).padEnd(8)} ${fmt(importSeconds, 2).padStart(8)} ${fmt(importRate, 0).padStart(14)} ${fmt(copySeconds, 2).padStart(8)} ${fmt(copyRate, 0).padStart(12)} ${`${fmt((importRate / copyRate) * 100, 0)}%`.padStart(6)}`,
+    );
+  }
+  await handle.close();
+}
+
+async function reminderBench(url: string) {
+  const fake = await startFakeResend();
+  const handle = createDb(url, { max: 10 });
+  const ctx = { db: handle.db, clock: systemClock };
+  const user = await createTestUser(ctx, { email: `bench-reminders-${Date.now()}@example.com` });
+  const owner = { ...ctx, userId: user.id };
+  const client = await createClient(owner, { firstName: "Bench", email: "bench-client@example.com" });
+  // 10k bookings an hour apart, each with a reminder row due now; jobs inserted in bulk, due at once.
+  const now = Date.now();
+  const bookings = await handle.db
+    .insert(schema.bookings)
+    .values(
+      Array.from({ length: REMINDERS }, (_, i) => ({
+        userId: user.id,
+        clientId: client.id,
+        title: `Session ${i}`,
+        startsAt: new Date(now + (i + 2) * 3600_000),
+        endsAt: new Date(now + (i + 2) * 3600_000 + 1800_000),
+      })),
+    )
+    .returning({ id: schema.bookings.id });
+  const due = new Date();
+  const emails = await handle.db
+    .insert(schema.emailMessages)
+    .values(
+      bookings.map((b) => ({
+        userId: user.id,
+        bookingId: b.id,
+        kind: "reminder",
+        status: "scheduled" as const,
+        scheduledFor: due,
+      })),
+    )
+    .returning({ id: schema.emailMessages.id });
+
+  const mailer = createResendMailer({ apiKey: fake.apiKey, baseUrl: fake.url });
+  const runtime = await startJobRuntime({
+    connectionString: url,
+    definitions: [sendReminderJob] as never[],
+    work: false,
+    context: () => ({ db: handle.db, clock: systemClock }),
+    log: { info: () => {}, error: () => {} },
+  });
+  await runtime.boss.insert(
+    sendReminderJob.name,
+    emails.map((e) => ({ data: { userId: user.id, emailId: e.id } })),
+  );
+  const enqueuedAt = performance.now();
+  const workers = await startJobRuntime({
+    connectionString: url,
+    definitions: [sendReminderJob] as never[],
+    work: true,
+    context: () => ({ db: handle.db, clock: systemClock, email: { mailer, from: "Bench <b@example.com>" } }),
+    log: { info: () => {}, error: (m) => console.error(m) },
+  });
+  while (fake.sent.length < REMINDERS && performance.now() - enqueuedAt < 600_000)
+    await new Promise((r) => setTimeout(r, 250));
+  const seconds = (performance.now() - enqueuedAt) / 1000;
+  const lags = (
+    await handle.db.execute<{ lag: number }>(
+      sql`select extract(epoch from (sent_at - scheduled_for))::float as lag from email_messages where user_id = ${user.id} and sent_at is not null`,
+    )
+  )
+    .map((r) => Number(r.lag))
+    .sort((a, b) => a - b);
+  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? Number.NaN;
+  console.log(`\n${REMINDERS} reminders due at once, pg-boss (LISTEN/NOTIFY, batches of 10) → fake Resend`);
+  console.log(
+    `sent ${fake.sent.length} in ${fmt(seconds, 1)} s: ${fmt(fake.sent.length / seconds, 0)} emails/s; due-to-sent lag p50 ${fmt(pct(50), 2)} s, p99 ${fmt(pct(99), 2)} s`,
+  );
+  void eq;
+  await workers.stop();
+  await runtime.stop();
+  await handle.close();
+  await fake.close();
+}
+
+async function main() {
+  const database = await benchDatabase();
+  await runMigrations(database.url);
+  await installJobSchema(database.url);
+  await importBench(database.url);
+  await reminderBench(database.url);
+  await database.stop();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
