@@ -45,6 +45,8 @@ describe("time zones", () => {
       expect(isValidTimeZone(zone)).toBe(false);
     }
     expect(listTimeZones()).toContain("Europe/Berlin");
+    expect(listTimeZones()).toContain("Asia/Kathmandu");
+    expect(listTimeZones()).toContain("Asia/Kolkata");
     expect(listTimeZones()).toContain("UTC");
   });
 });
