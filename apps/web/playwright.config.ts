@@ -21,7 +21,7 @@ const serverEnv: Record<string, string> = {
   HOST: "127.0.0.1",
   APP_URL: baseURL,
   CRM_DATA_DIR: process.env.CRM_E2E_DATA_DIR,
-  WORKERS: "off",
+  WORKERS: process.env.E2E_WORKERS ?? "on",
   CRM_DEMO_DATA: "off",
   LOG_LEVEL: "warn",
 };

@@ -14,8 +14,12 @@ import { Route as LoginRouteImport } from "./routes/login";
 import { Route as SignupRouteImport } from "./routes/signup";
 import { Route as AuthedIndexRouteImport } from "./routes/_authed/index";
 import { Route as AuthedBookingsIndexRouteImport } from "./routes/_authed/bookings/index";
+import { Route as AuthedBookingsBookingIdRouteImport } from "./routes/_authed/bookings/$bookingId";
 import { Route as AuthedCalendarIndexRouteImport } from "./routes/_authed/calendar/index";
 import { Route as AuthedClientsIndexRouteImport } from "./routes/_authed/clients/index";
+import { Route as AuthedClientsClientIdRouteImport } from "./routes/_authed/clients/$clientId";
+import { Route as AuthedClientsTrashRouteImport } from "./routes/_authed/clients/trash";
+import { Route as AuthedEmailsIndexRouteImport } from "./routes/_authed/emails/index";
 import { Route as AuthedImportIndexRouteImport } from "./routes/_authed/import/index";
 import { Route as AuthedPipelineIndexRouteImport } from "./routes/_authed/pipeline/index";
 import { Route as AuthedSettingsIndexRouteImport } from "./routes/_authed/settings/index";
@@ -44,6 +48,11 @@ const AuthedBookingsIndexRoute = AuthedBookingsIndexRouteImport.update({
   path: "/bookings/",
   getParentRoute: () => AuthedRoute,
 } as any);
+const AuthedBookingsBookingIdRoute = AuthedBookingsBookingIdRouteImport.update({
+  id: "/bookings/$bookingId",
+  path: "/bookings/$bookingId",
+  getParentRoute: () => AuthedRoute,
+} as any);
 const AuthedCalendarIndexRoute = AuthedCalendarIndexRouteImport.update({
   id: "/calendar/",
   path: "/calendar/",
@@ -52,6 +61,21 @@ const AuthedCalendarIndexRoute = AuthedCalendarIndexRouteImport.update({
 const AuthedClientsIndexRoute = AuthedClientsIndexRouteImport.update({
   id: "/clients/",
   path: "/clients/",
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedClientsClientIdRoute = AuthedClientsClientIdRouteImport.update({
+  id: "/clients/$clientId",
+  path: "/clients/$clientId",
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedClientsTrashRoute = AuthedClientsTrashRouteImport.update({
+  id: "/clients/trash",
+  path: "/clients/trash",
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedEmailsIndexRoute = AuthedEmailsIndexRouteImport.update({
+  id: "/emails/",
+  path: "/emails/",
   getParentRoute: () => AuthedRoute,
 } as any);
 const AuthedImportIndexRoute = AuthedImportIndexRouteImport.update({
@@ -74,9 +98,13 @@ export interface FileRoutesByFullPath {
   "/": typeof AuthedIndexRoute;
   "/login": typeof LoginRoute;
   "/signup": typeof SignupRoute;
+  "/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
+  "/clients/$clientId": typeof AuthedClientsClientIdRoute;
+  "/clients/trash": typeof AuthedClientsTrashRoute;
   "/bookings/": typeof AuthedBookingsIndexRoute;
   "/calendar/": typeof AuthedCalendarIndexRoute;
   "/clients/": typeof AuthedClientsIndexRoute;
+  "/emails/": typeof AuthedEmailsIndexRoute;
   "/import/": typeof AuthedImportIndexRoute;
   "/pipeline/": typeof AuthedPipelineIndexRoute;
   "/settings/": typeof AuthedSettingsIndexRoute;
@@ -85,9 +113,13 @@ export interface FileRoutesByTo {
   "/login": typeof LoginRoute;
   "/signup": typeof SignupRoute;
   "/": typeof AuthedIndexRoute;
+  "/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
+  "/clients/$clientId": typeof AuthedClientsClientIdRoute;
+  "/clients/trash": typeof AuthedClientsTrashRoute;
   "/bookings": typeof AuthedBookingsIndexRoute;
   "/calendar": typeof AuthedCalendarIndexRoute;
   "/clients": typeof AuthedClientsIndexRoute;
+  "/emails": typeof AuthedEmailsIndexRoute;
   "/import": typeof AuthedImportIndexRoute;
   "/pipeline": typeof AuthedPipelineIndexRoute;
   "/settings": typeof AuthedSettingsIndexRoute;
@@ -98,9 +130,13 @@ export interface FileRoutesById {
   "/login": typeof LoginRoute;
   "/signup": typeof SignupRoute;
   "/_authed/": typeof AuthedIndexRoute;
+  "/_authed/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
+  "/_authed/clients/$clientId": typeof AuthedClientsClientIdRoute;
+  "/_authed/clients/trash": typeof AuthedClientsTrashRoute;
   "/_authed/bookings/": typeof AuthedBookingsIndexRoute;
   "/_authed/calendar/": typeof AuthedCalendarIndexRoute;
   "/_authed/clients/": typeof AuthedClientsIndexRoute;
+  "/_authed/emails/": typeof AuthedEmailsIndexRoute;
   "/_authed/import/": typeof AuthedImportIndexRoute;
   "/_authed/pipeline/": typeof AuthedPipelineIndexRoute;
   "/_authed/settings/": typeof AuthedSettingsIndexRoute;
@@ -111,9 +147,13 @@ export interface FileRouteTypes {
     | "/"
     | "/login"
     | "/signup"
+    | "/bookings/$bookingId"
+    | "/clients/$clientId"
+    | "/clients/trash"
     | "/bookings/"
     | "/calendar/"
     | "/clients/"
+    | "/emails/"
     | "/import/"
     | "/pipeline/"
     | "/settings/";
@@ -122,9 +162,13 @@ export interface FileRouteTypes {
     | "/login"
     | "/signup"
     | "/"
+    | "/bookings/$bookingId"
+    | "/clients/$clientId"
+    | "/clients/trash"
     | "/bookings"
     | "/calendar"
     | "/clients"
+    | "/emails"
     | "/import"
     | "/pipeline"
     | "/settings";
@@ -134,9 +178,13 @@ export interface FileRouteTypes {
     | "/login"
     | "/signup"
     | "/_authed/"
+    | "/_authed/bookings/$bookingId"
+    | "/_authed/clients/$clientId"
+    | "/_authed/clients/trash"
     | "/_authed/bookings/"
     | "/_authed/calendar/"
     | "/_authed/clients/"
+    | "/_authed/emails/"
     | "/_authed/import/"
     | "/_authed/pipeline/"
     | "/_authed/settings/";
@@ -185,6 +233,13 @@ declare module "@tanstack/react-router" {
       preLoaderRoute: typeof AuthedBookingsIndexRouteImport;
       parentRoute: typeof AuthedRoute;
     };
+    "/_authed/bookings/$bookingId": {
+      id: "/_authed/bookings/$bookingId";
+      path: "/bookings/$bookingId";
+      fullPath: "/bookings/$bookingId";
+      preLoaderRoute: typeof AuthedBookingsBookingIdRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
     "/_authed/calendar/": {
       id: "/_authed/calendar/";
       path: "/calendar";
@@ -197,6 +252,27 @@ declare module "@tanstack/react-router" {
       path: "/clients";
       fullPath: "/clients/";
       preLoaderRoute: typeof AuthedClientsIndexRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    "/_authed/clients/$clientId": {
+      id: "/_authed/clients/$clientId";
+      path: "/clients/$clientId";
+      fullPath: "/clients/$clientId";
+      preLoaderRoute: typeof AuthedClientsClientIdRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    "/_authed/clients/trash": {
+      id: "/_authed/clients/trash";
+      path: "/clients/trash";
+      fullPath: "/clients/trash";
+      preLoaderRoute: typeof AuthedClientsTrashRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    "/_authed/emails/": {
+      id: "/_authed/emails/";
+      path: "/emails";
+      fullPath: "/emails/";
+      preLoaderRoute: typeof AuthedEmailsIndexRouteImport;
       parentRoute: typeof AuthedRoute;
     };
     "/_authed/import/": {
@@ -225,9 +301,13 @@ declare module "@tanstack/react-router" {
 
 interface AuthedRouteChildren {
   AuthedIndexRoute: typeof AuthedIndexRoute;
+  AuthedBookingsBookingIdRoute: typeof AuthedBookingsBookingIdRoute;
+  AuthedClientsClientIdRoute: typeof AuthedClientsClientIdRoute;
+  AuthedClientsTrashRoute: typeof AuthedClientsTrashRoute;
   AuthedBookingsIndexRoute: typeof AuthedBookingsIndexRoute;
   AuthedCalendarIndexRoute: typeof AuthedCalendarIndexRoute;
   AuthedClientsIndexRoute: typeof AuthedClientsIndexRoute;
+  AuthedEmailsIndexRoute: typeof AuthedEmailsIndexRoute;
   AuthedImportIndexRoute: typeof AuthedImportIndexRoute;
   AuthedPipelineIndexRoute: typeof AuthedPipelineIndexRoute;
   AuthedSettingsIndexRoute: typeof AuthedSettingsIndexRoute;
@@ -235,9 +315,13 @@ interface AuthedRouteChildren {
 
 const AuthedRouteChildren: AuthedRouteChildren = {
   AuthedIndexRoute: AuthedIndexRoute,
+  AuthedBookingsBookingIdRoute: AuthedBookingsBookingIdRoute,
+  AuthedClientsClientIdRoute: AuthedClientsClientIdRoute,
+  AuthedClientsTrashRoute: AuthedClientsTrashRoute,
   AuthedBookingsIndexRoute: AuthedBookingsIndexRoute,
   AuthedCalendarIndexRoute: AuthedCalendarIndexRoute,
   AuthedClientsIndexRoute: AuthedClientsIndexRoute,
+  AuthedEmailsIndexRoute: AuthedEmailsIndexRoute,
   AuthedImportIndexRoute: AuthedImportIndexRoute,
   AuthedPipelineIndexRoute: AuthedPipelineIndexRoute,
   AuthedSettingsIndexRoute: AuthedSettingsIndexRoute,

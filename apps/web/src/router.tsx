@@ -19,4 +19,8 @@ declare module "@tanstack/react-router" {
   interface Register {
     router: typeof router;
   }
+  interface StaticDataRouteOption {
+    /** "wide" pages (tables, the board) use the whole width instead of a reading column. */
+    layout?: "wide" | "full";
+  }
 }

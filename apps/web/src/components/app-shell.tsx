@@ -1,11 +1,12 @@
 import * as Dialog from "@radix-ui/react-dialog";
-import { Link, useRouterState } from "@tanstack/react-router";
+import { Link, useMatches, useRouterState } from "@tanstack/react-router";
 import {
   CalendarCheck,
   CalendarDays,
   FileUp,
   LogOut,
   type LucideIcon,
+  Mail,
   Menu,
   Settings,
   SquareKanban,
@@ -18,7 +19,7 @@ import { cn } from "../lib/utils";
 import { Logo } from "./logo";
 import { Spinner } from "./ui/spinner";
 
-type NavPath = "/clients" | "/pipeline" | "/calendar" | "/bookings" | "/import" | "/settings";
+type NavPath = "/clients" | "/pipeline" | "/calendar" | "/bookings" | "/import" | "/emails" | "/settings";
 
 const mainNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
   { to: "/clients", label: "Clients", icon: UsersRound },
@@ -26,6 +27,7 @@ const mainNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
   { to: "/calendar", label: "Calendar", icon: CalendarDays },
   { to: "/bookings", label: "Bookings", icon: CalendarCheck },
   { to: "/import", label: "Import", icon: FileUp },
+  { to: "/emails", label: "Sent emails", icon: Mail },
 ];
 const secondaryNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
   { to: "/settings", label: "Settings", icon: Settings },
@@ -156,6 +158,9 @@ function MobileMenu() {
 
 /** The signed-in frame: sidebar on wide screens, a top bar with a menu sheet on phones. */
 export function AppShell({ children }: { children: ReactNode }) {
+  const layout = useMatches({
+    select: (matches) => matches.findLast((m) => m.staticData?.layout)?.staticData?.layout,
+  });
   return (
     <div className="min-h-dvh">
       <a
@@ -177,7 +182,10 @@ export function AppShell({ children }: { children: ReactNode }) {
         <main
           id="main-content"
           tabIndex={-1}
-          className="mx-auto w-full max-w-5xl px-4 py-6 focus:outline-none sm:px-6 md:py-10 lg:px-10"
+          className={cn(
+            "mx-auto w-full px-4 py-6 focus:outline-none sm:px-6 md:py-10 lg:px-10",
+            layout === "full" ? "max-w-none" : layout === "wide" ? "max-w-7xl" : "max-w-5xl",
+          )}
         >
           {children}
         </main>

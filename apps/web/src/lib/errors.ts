@@ -1,3 +1,4 @@
+import { messages } from "@crm/shared";
 import { TRPCClientError } from "@trpc/client";
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
@@ -24,11 +25,36 @@ export function userMessage(error: unknown): string {
   return GENERIC_MESSAGE;
 }
 
-/** The input field the server blamed, if any (the API puts it in `error.data.field`). */
+/**
+ * The input field the server blamed, if any (the API puts it in `error.data.field`). A path into a
+ * list ("tags.2") names the list.
+ */
 export function errorField(error: unknown): string | null {
   if (!(error instanceof TRPCClientError)) return null;
   const field = (error.data as { field?: unknown } | null | undefined)?.field;
-  return typeof field === "string" && field.length > 0 ? field : null;
+  return typeof field === "string" && field.length > 0 ? (field.split(".")[0] ?? field) : null;
+}
+
+/** Safe, user-facing details the server attached (e.g. the client already using an email). */
+export function errorDetails(error: unknown): Record<string, unknown> | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const details = (error.data as { details?: unknown } | null | undefined)?.details;
+  return details && typeof details === "object" ? (details as Record<string, unknown>) : null;
+}
+
+/** Another client already has this email: who (to link to them). */
+export function duplicateClientOf(error: unknown): { clientId: string; name: string } | null {
+  if (errorCode(error) !== "CONFLICT" || errorField(error) !== "email") return null;
+  const details = errorDetails(error);
+  const clientId = details?.clientId;
+  const name = details?.name;
+  return typeof clientId === "string" && typeof name === "string" ? { clientId, name } : null;
+}
+
+/** The record changed since it was read (optimistic lock lost): offer to reload. */
+export function isStaleVersion(error: unknown): boolean {
+  if (errorCode(error) !== "CONFLICT") return false;
+  return (error as Error).message === messages.staleVersion || (errorField(error) === null && !errorDetails(error));
 }
 
 export function errorCode(error: unknown): string | null {

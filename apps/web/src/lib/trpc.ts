@@ -2,6 +2,7 @@ import type { AppRouter } from "@crm/api";
 import { QueryCache, QueryClient } from "@tanstack/react-query";
 import { httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCQueryUtils, createTRPCReact } from "@trpc/react-query";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
 
 export const trpc = createTRPCReact<AppRouter>();
@@ -50,3 +51,6 @@ export const queryClient = new QueryClient({
 /** Imperative tRPC helpers (ensureData, setData, invalidate) for route loaders and guards. */
 export const trpcUtils = createTRPCQueryUtils({ queryClient, client: trpcClient });
 export type TrpcUtils = typeof trpcUtils;
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;

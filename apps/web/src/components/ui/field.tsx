@@ -10,8 +10,8 @@ export interface FieldControlProps {
 
 export interface FieldProps {
   label: ReactNode;
-  /** Shown under the control in red and announced with it. */
-  error?: string | undefined;
+  /** Shown under the control in red and announced with it (may hold a link, e.g. to a duplicate). */
+  error?: ReactNode;
   hint?: ReactNode;
   /** Extra content on the label row (e.g. a "Forgot?" link). */
   labelAside?: ReactNode;
@@ -33,9 +33,9 @@ export function Field({ label, error, hint, labelAside, className, children }: F
       </div>
       {children({ id, "aria-describedby": describedBy, invalid: Boolean(error) })}
       {error ? (
-        <p id={errorId} className="text-sm text-red-600">
+        <div id={errorId} className="text-sm text-red-600">
           {error}
-        </p>
+        </div>
       ) : hint ? (
         <p id={hintId} className="text-sm text-zinc-500">
           {hint}

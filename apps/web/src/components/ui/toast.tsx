@@ -4,15 +4,29 @@ import { cn } from "../../lib/utils";
 
 type ToastVariant = "success" | "error";
 
+export interface ToastAction {
+  label: string;
+  onClick: () => void;
+}
+
 interface ToastItem {
   id: number;
   title: string;
-  description?: string;
+  description?: string | undefined;
   variant: ToastVariant;
+  action?: ToastAction | undefined;
+}
+
+export interface ToastOptions {
+  title: string;
+  description?: string | undefined;
+  variant?: ToastVariant;
+  /** A single follow-up (e.g. Undo); the notice then stays longer. */
+  action?: ToastAction | undefined;
 }
 
 interface ToastApi {
-  toast: (toast: { title: string; description?: string; variant?: ToastVariant }) => void;
+  toast: (toast: ToastOptions) => void;
 }
 
 const ToastContext = createContext<ToastApi | null>(null);
@@ -31,10 +45,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
 
   const toast = useCallback<ToastApi["toast"]>(
-    ({ title, description, variant = "success" }) => {
+    ({ title, description, variant = "success", action }) => {
       const id = nextId.current++;
-      setToasts((all) => [...all.slice(-2), { id, title, description, variant }]);
-      window.setTimeout(() => dismiss(id), 5000);
+      setToasts((all) => [...all.slice(-2), { id, title, description, variant, action }]);
+      // Errors and notices with a follow-up stay longer: they need reading or acting on.
+      window.setTimeout(() => dismiss(id), action ? 10_000 : variant === "error" ? 8000 : 5000);
     },
     [dismiss],
   );
@@ -69,6 +84,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                 <p className="text-sm font-medium text-zinc-900">{t.title}</p>
                 {t.description ? <p className="mt-0.5 text-sm text-zinc-500">{t.description}</p> : null}
               </div>
+              {t.action ? (
+                <button
+                  type="button"
+                  onClick={() => {
+                    t.action?.onClick();
+                    dismiss(t.id);
+                  }}
+                  className="-my-1 shrink-0 rounded-md px-2 py-1 text-sm font-semibold text-indigo-600 hover:bg-indigo-50 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                >
+                  {t.action.label}
+                </button>
+              ) : null}
               <button
                 type="button"
                 onClick={() => dismiss(t.id)}

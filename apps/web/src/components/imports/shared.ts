@@ -1,0 +1,91 @@
+import type { RouterOutputs } from "../../lib/trpc";
+
+export type ImportDraft = RouterOutputs["imports"]["preview"];
+export type ImportStatus = RouterOutputs["imports"]["get"];
+export type ImportState = ImportStatus["status"];
+export type PreviewRow = ImportDraft["preview"]["rows"][number];
+export type DuplicatePolicy = "skip" | "update" | "ask";
+export type Decision = "skip" | "update";
+
+/** The client fields a column can fill (the server's IMPORT_FIELDS, in the same order). */
+export const IMPORT_FIELDS = [
+  "firstName",
+  "lastName",
+  "fullName",
+  "email",
+  "phone",
+  "company",
+  "status",
+  "tags",
+  "source",
+  "notes",
+] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
+  firstName: "First name",
+  lastName: "Last name",
+  fullName: "Full name",
+  email: "Email",
+  phone: "Phone",
+  company: "Company",
+  status: "Status",
+  tags: "Tags",
+  source: "Source",
+  notes: "Notes",
+};
+
+export function isImportField(value: unknown): value is ImportField {
+  return typeof value === "string" && (IMPORT_FIELDS as readonly string[]).includes(value);
+}
+
+/** Column index → field, for every column of the file (null: not imported). */
+export type ColumnMapping = (ImportField | null)[];
+
+export function columnMapping(headers: readonly string[], mapping: Record<number, string | null>): ColumnMapping {
+  return headers.map((_, i) => {
+    const field = (mapping as Record<string, string | null | undefined>)[String(i)];
+    return isImportField(field) ? field : null;
+  });
+}
+
+/** The shape the API takes: JSON object keys are the column numbers. */
+export function mappingInput(mapping: ColumnMapping): Record<string, ImportField | null> {
+  return Object.fromEntries(mapping.map((field, i) => [String(i), field]));
+}
+
+export const ACTIVE_STATES: readonly ImportState[] = ["queued", "running"];
+
+export function isActive(status: ImportState): boolean {
+  return ACTIVE_STATES.includes(status);
+}
+
+export const STATE_LABELS: Record<ImportState, string> = {
+  uploaded: "Not started",
+  queued: "Waiting to start",
+  running: "Importing",
+  completed: "Completed",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+export const STATE_TONES = {
+  uploaded: "neutral",
+  queued: "indigo",
+  running: "indigo",
+  completed: "green",
+  failed: "red",
+  cancelled: "amber",
+} as const satisfies Record<ImportState, string>;
+
+/** Saves text as a file in the browser's downloads. */
+export function downloadText(filename: string, content: string, type = "text/csv;charset=utf-8") {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

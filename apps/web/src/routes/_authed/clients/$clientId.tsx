@@ -1,0 +1,465 @@
+import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
+import { ArrowLeft, Building2, Mail, Pencil, Phone, SearchX, Trash2 } from "lucide-react";
+import { type FormEvent, type ReactNode, useRef, useState } from "react";
+import { ActivityList } from "../../../components/clients/activity-list";
+import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../components/clients/bits";
+import {
+  type ClientField,
+  ClientFormFields,
+  type ClientFormValues,
+  clientFields,
+  clientInput,
+  validateClient,
+  valuesFromClient,
+} from "../../../components/clients/client-form";
+import { NotesSection } from "../../../components/clients/notes";
+import { ConfirmDialog } from "../../../components/confirm-dialog";
+import { PageHeader } from "../../../components/page-header";
+import { Alert } from "../../../components/ui/alert";
+import { Button } from "../../../components/ui/button";
+import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
+import { EmptyState } from "../../../components/ui/empty-state";
+import { Skeleton } from "../../../components/ui/skeleton";
+import { useToast } from "../../../components/ui/toast";
+import { type ClientView, usePhoneFormatter, usePhoneRegion, useStages, useTimeZone } from "../../../lib/clients";
+import {
+  duplicateClientOf,
+  errorCode,
+  type FormErrors,
+  formErrorsFrom,
+  hasErrors,
+  isStaleVersion,
+  userMessage,
+} from "../../../lib/errors";
+import { formatDate, formatDateTime, relativeTime } from "../../../lib/format";
+import { trpc, trpcClient, trpcUtils } from "../../../lib/trpc";
+import { useDocumentTitle } from "../../../lib/use-document-title";
+
+export const Route = createFileRoute("/_authed/clients/$clientId")({
+  component: ClientPage,
+});
+
+function ClientPage() {
+  const { clientId } = Route.useParams();
+  const client = trpc.clients.get.useQuery({ id: clientId });
+
+  if (client.isPending) return <ClientSkeleton />;
+  if (client.isError) {
+    if (errorCode(client.error) === "NOT_FOUND" || errorCode(client.error) === "BAD_REQUEST") {
+      return <ClientGone />;
+    }
+    return (
+      <>
+        <BackLink />
+        <Alert
+          variant="error"
+          title="Could not load this client"
+          action={
+            <Button variant="secondary" size="sm" onClick={() => client.refetch()} loading={client.isFetching}>
+              Retry
+            </Button>
+          }
+        >
+          {userMessage(client.error)}
+        </Alert>
+      </>
+    );
+  }
+  return <ClientDetail key={client.data.id} client={client.data} />;
+}
+
+function BackLink() {
+  return (
+    <Link
+      to="/clients"
+      className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
+    >
+      <ArrowLeft className="size-4" aria-hidden="true" />
+      Clients
+    </Link>
+  );
+}
+
+function ClientGone() {
+  useDocumentTitle("Client not found");
+  return (
+    <>
+      <BackLink />
+      <EmptyState
+        icon={SearchX}
+        title="This client no longer exists"
+        description="It may have been moved to Trash or deleted on another device."
+        action={
+          <div className="flex flex-wrap justify-center gap-2">
+            <Button asChild>
+              <Link to="/clients">All clients</Link>
+            </Button>
+            <Button variant="secondary" asChild>
+              <Link to="/clients/trash">Open Trash</Link>
+            </Button>
+          </div>
+        }
+      />
+    </>
+  );
+}
+
+function ClientSkeleton() {
+  return (
+    <div role="status" aria-busy="true" aria-label="Loading client">
+      <Skeleton className="mb-6 h-4 w-16" />
+      <div className="mb-8 flex items-center gap-4">
+        <Skeleton className="size-14 rounded-full" />
+        <div className="space-y-2">
+          <Skeleton className="h-7 w-56" />
+          <Skeleton className="h-4 w-40" />
+        </div>
+      </div>
+      <Skeleton className="mb-6 h-48 w-full rounded-xl" />
+      <div className="grid gap-6 lg:grid-cols-5">
+        <Skeleton className="h-64 rounded-xl lg:col-span-3" />
+        <Skeleton className="h-64 rounded-xl lg:col-span-2" />
+      </div>
+    </div>
+  );
+}
+
+/** After a delete, the toast's Undo restores the client (the page itself is gone by then). */
+async function undoDelete(
+  client: { id: string; name: string },
+  toast: ReturnType<typeof useToast>["toast"],
+  open: () => void,
+) {
+  try {
+    await trpcClient.clients.restore.mutate({ id: client.id });
+    await Promise.all([
+      trpcUtils.clients.invalidate(),
+      trpcUtils.pipeline.board.invalidate(),
+      trpcUtils.activity.list.invalidate(),
+    ]);
+    toast({ title: `Restored ${client.name}`, action: { label: "Open", onClick: open } });
+  } catch (error) {
+    const duplicate = duplicateClientOf(error);
+    toast({
+      title: `Could not restore ${client.name}`,
+      description: duplicate ? `${duplicate.name} already has this email.` : userMessage(error),
+      variant: "error",
+    });
+  }
+}
+
+function ClientDetail({ client }: { client: ClientView }) {
+  const navigate = useNavigate();
+  const { toast } = useToast();
+  const utils = trpc.useUtils();
+  const phone = usePhoneFormatter();
+  const zone = useTimeZone();
+  const { byId } = useStages();
+  const [editing, setEditing] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const remove = trpc.clients.delete.useMutation({
+    onSuccess: async () => {
+      setConfirmDelete(false);
+      const gone = { id: client.id, name: client.name };
+      await navigate({ to: "/clients" });
+      utils.clients.get.setData({ id: client.id }, undefined);
+      await Promise.all([utils.clients.invalidate(), utils.pipeline.board.invalidate()]);
+      toast({
+        title: `Moved ${client.name} to Trash`,
+        description: "You can restore them from Trash for 90 days.",
+        action: {
+          label: "Undo",
+          onClick: () =>
+            void undoDelete(
+              gone,
+              toast,
+              () => void navigate({ to: "/clients/$clientId", params: { clientId: gone.id } }),
+            ),
+        },
+      });
+    },
+    onError: (error) => {
+      setConfirmDelete(false);
+      toast({ title: "Could not move to Trash", description: userMessage(error), variant: "error" });
+    },
+  });
+
+  const stage = client.stageId ? byId.get(client.stageId) : null;
+
+  return (
+    <>
+      <BackLink />
+      <div className="flex items-start gap-4">
+        <ClientAvatar name={client.name} size="lg" className="mt-0.5 hidden sm:flex" />
+        <div className="min-w-0 flex-1">
+          <PageHeader
+            title={client.name}
+            description={
+              <span className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
+                <StatusBadge status={client.status} />
+                {client.company ? (
+                  <span className="inline-flex items-center gap-1.5">
+                    <Building2 className="size-3.5 text-zinc-400" aria-hidden="true" />
+                    {client.company}
+                  </span>
+                ) : null}
+                <StageLabel stage={stage} />
+              </span>
+            }
+            actions={
+              editing ? null : (
+                <>
+                  <Button variant="secondary" onClick={() => setEditing(true)}>
+                    <Pencil className="size-4" aria-hidden="true" />
+                    Edit
+                  </Button>
+                  <Button
+                    variant="secondary"
+                    onClick={() => setConfirmDelete(true)}
+                    className="text-red-600 hover:text-red-700"
+                  >
+                    <Trash2 className="size-4" aria-hidden="true" />
+                    Delete
+                  </Button>
+                </>
+              )
+            }
+          />
+        </div>
+      </div>
+      <ConfirmDialog
+        open={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        title={`Move ${client.name} to Trash?`}
+        description="They leave your lists and the pipeline, with their notes. You can restore them from Trash for 90 days."
+        confirmLabel="Move to Trash"
+        onConfirm={() => remove.mutate({ id: client.id })}
+        pending={remove.isPending}
+      />
+
+      <div className="space-y-6">
+        {editing ? (
+          <EditClientForm client={client} onDone={() => setEditing(false)} />
+        ) : (
+          <Card>
+            <CardHeader className="flex flex-row items-center justify-between space-y-0">
+              <CardTitle>Details</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <dl className="grid gap-x-8 gap-y-5 sm:grid-cols-2 lg:grid-cols-3">
+                <Detail label="Email">
+                  {client.email ? (
+                    <a
+                      href={`mailto:${client.email}`}
+                      className="flex min-w-0 items-center gap-1.5 hover:text-indigo-700"
+                    >
+                      <Mail className="size-3.5 shrink-0 text-zinc-400" aria-hidden="true" />
+                      <span className="truncate">{client.email}</span>
+                    </a>
+                  ) : null}
+                </Detail>
+                <Detail label="Phone">
+                  {client.phone ? (
+                    <a
+                      href={`tel:${client.phone}`}
+                      className="inline-flex items-center gap-1.5 tabular-nums hover:text-indigo-700"
+                    >
+                      <Phone className="size-3.5 text-zinc-400" aria-hidden="true" />
+                      {phone(client.phone)}
+                    </a>
+                  ) : null}
+                </Detail>
+                <Detail label="Company">{client.company}</Detail>
+                <Detail label="First name">{client.firstName}</Detail>
+                <Detail label="Last name">{client.lastName}</Detail>
+                <Detail label="Source">{client.source}</Detail>
+                <Detail label="Tags">{client.tags.length ? <TagList tags={client.tags} max={20} /> : null}</Detail>
+                <Detail label="Added">
+                  <span title={formatDateTime(client.createdAt, zone)}>{formatDate(client.createdAt, zone)}</span>
+                </Detail>
+                <Detail label="Last updated">
+                  <span title={formatDateTime(client.updatedAt, zone)}>{relativeTime(client.updatedAt, zone)}</span>
+                </Detail>
+              </dl>
+            </CardContent>
+          </Card>
+        )}
+
+        <div className="grid items-start gap-6 lg:grid-cols-5">
+          <section aria-labelledby="notes-heading" className="lg:col-span-3">
+            <Card>
+              <CardHeader>
+                <CardTitle id="notes-heading">Notes</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <NotesSection clientId={client.id} />
+              </CardContent>
+            </Card>
+          </section>
+          <section aria-labelledby="activity-heading" className="lg:col-span-2">
+            <Card>
+              <CardHeader>
+                <CardTitle id="activity-heading">Activity</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <ActivityList clientId={client.id} />
+              </CardContent>
+            </Card>
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
+      <dd className="mt-1 min-w-0 truncate text-sm text-zinc-900">
+        {children === null || children === undefined || children === "" ? (
+          <span className="text-zinc-400">—</span>
+        ) : (
+          children
+        )}
+      </dd>
+    </div>
+  );
+}
+
+/**
+ * Edits what was read when editing began: Save sends that version, so a change made elsewhere in the
+ * meantime is refused (409) instead of silently overwritten. The user's edits stay on screen until they
+ * choose to reload the current values.
+ */
+function EditClientForm({ client, onDone }: { client: ClientView; onDone: () => void }) {
+  const utils = trpc.useUtils();
+  const { toast } = useToast();
+  const region = usePhoneRegion();
+  const phone = usePhoneFormatter();
+  const { stages } = useStages();
+  const tags = trpc.clients.tags.useQuery();
+  const [base, setBase] = useState(client);
+  const initial = valuesFromClient(base, phone);
+  const [values, setValues] = useState<ClientFormValues>(initial);
+  const [errors, setErrors] = useState<FormErrors<ClientField>>({ fields: {} });
+  const [serverError, setServerError] = useState<unknown>(null);
+  const [reloading, setReloading] = useState(false);
+  const firstRef = useRef<HTMLInputElement>(null);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const stale = isStaleVersion(serverError);
+
+  const update = trpc.clients.update.useMutation({
+    onSuccess: async (saved) => {
+      utils.clients.get.setData({ id: saved.id }, saved);
+      toast({ title: "Changes saved" });
+      onDone();
+      await Promise.all([
+        utils.clients.list.invalidate(),
+        utils.clients.tags.invalidate(),
+        utils.activity.list.invalidate({ clientId: saved.id }),
+        utils.pipeline.board.invalidate(),
+      ]);
+    },
+    onError: (error) => {
+      setServerError(error);
+      if (isStaleVersion(error)) {
+        setErrors({ fields: {} });
+        return;
+      }
+      const next = formErrorsFrom(error, clientFields);
+      setErrors(next);
+      if (next.fields.email || duplicateClientOf(error)) emailRef.current?.focus();
+      else if (next.fields.firstName) firstRef.current?.focus();
+    },
+  });
+
+  function set<F extends ClientField>(field: F, value: ClientFormValues[F]) {
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors.fields[field] || errors.form) setErrors({ fields: { ...errors.fields, [field]: undefined } });
+    if (field === "email" && duplicateClientOf(serverError)) setServerError(null);
+  }
+
+  async function reload() {
+    setReloading(true);
+    try {
+      const fresh = await utils.clients.get.fetch({ id: client.id }, { staleTime: 0 });
+      setBase(fresh);
+      setValues(valuesFromClient(fresh, phone));
+      setServerError(null);
+      setErrors({ fields: {} });
+      void utils.activity.list.invalidate({ clientId: client.id });
+    } catch (error) {
+      setServerError(error);
+    } finally {
+      setReloading(false);
+    }
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const fieldErrors = validateClient(values, region);
+    if (hasErrors(fieldErrors)) {
+      setErrors({ fields: fieldErrors });
+      if (fieldErrors.firstName) firstRef.current?.focus();
+      else if (fieldErrors.email) emailRef.current?.focus();
+      return;
+    }
+    const changes = clientInput(values, initial);
+    if (Object.keys(changes).length === 0) {
+      onDone();
+      return;
+    }
+    setErrors({ fields: {} });
+    setServerError(null);
+    update.mutate({ id: base.id, version: base.version, ...changes });
+  }
+
+  return (
+    <Card>
+      <form onSubmit={onSubmit} noValidate aria-labelledby="edit-client-heading">
+        <CardHeader>
+          <CardTitle id="edit-client-heading">Edit details</CardTitle>
+        </CardHeader>
+        <CardContent className="space-y-5">
+          {stale ? (
+            <Alert
+              variant="error"
+              title={userMessage(serverError)}
+              action={
+                <Button variant="secondary" size="sm" onClick={reload} loading={reloading}>
+                  Reload
+                </Button>
+              }
+            >
+              Someone changed this client after you started editing. Your edits are still below; reload to see the
+              current values, then make your change again.
+            </Alert>
+          ) : errors.form ? (
+            <Alert variant="error">{errors.form}</Alert>
+          ) : null}
+          <ClientFormFields
+            values={values}
+            errors={errors.fields}
+            duplicateError={serverError}
+            onChange={set}
+            stages={stages}
+            tagSuggestions={tags.data}
+            phoneRegion={region}
+            firstFieldRef={firstRef}
+            emailRef={emailRef}
+          />
+        </CardContent>
+        <CardFooter>
+          <Button variant="ghost" onClick={onDone} disabled={update.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={update.isPending}>
+            {update.isPending ? "Saving…" : "Save changes"}
+          </Button>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}
