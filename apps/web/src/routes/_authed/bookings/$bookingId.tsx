@@ -20,6 +20,7 @@ import { StatusBadge, TRANSITION_LABELS } from "../../../components/bookings/sta
 import { TimeZoneNotice } from "../../../components/bookings/time-zone-notice";
 import type { BookingView } from "../../../components/bookings/types";
 import { useBookingActions } from "../../../components/bookings/use-booking-actions";
+import { ReminderStatus } from "../../../components/reminders/reminder-status";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardFooter } from "../../../components/ui/card";
@@ -225,6 +226,12 @@ function BookingDetail({ booking }: { booking: BookingView }) {
                   ))}
                 </div>
               ) : null}
+            </CardContent>
+          </Card>
+          <Card>
+            <CardContent className="space-y-3">
+              <h2 className="text-sm font-semibold text-zinc-900">Reminder email</h2>
+              <ReminderStatus bookingId={booking.id} canResend={!final} />
             </CardContent>
           </Card>
           <Card>

@@ -1,6 +1,7 @@
 import { changePasswordInput, PASSWORD_MIN_LENGTH, settingsUpdateInput } from "@crm/shared";
 import { createFileRoute } from "@tanstack/react-router";
 import { type FormEvent, useMemo, useRef, useState } from "react";
+import { FailedJobs } from "../../../components/jobs/failed-jobs";
 import { PageHeader } from "../../../components/page-header";
 import { PasswordInput } from "../../../components/password-input";
 import { Alert } from "../../../components/ui/alert";
@@ -47,6 +48,7 @@ function SettingsPage() {
           <ProfileForm key={settings.data.id} user={settings.data} />
         )}
         <PasswordForm />
+        <FailedJobs />
       </div>
     </>
   );
