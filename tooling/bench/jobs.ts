@@ -38,15 +38,13 @@ async function importBench(url: string) {
     const prefix = `imp${size}x`;
     // 10% of the file matches existing clients (skipped).
     const existing = Math.floor(size / 10);
-    await handle.db
-      .insert(schema.clients)
-      .values(
-        Array.from({ length: existing }, (_, i) => ({
-          userId: user.id,
-          firstName: `Name${i * 10}`,
-          email: `${prefix}${i * 10}@example.com`,
-        })),
-      );
+    await handle.db.insert(schema.clients).values(
+      Array.from({ length: existing }, (_, i) => ({
+        userId: user.id,
+        firstName: `Name${i * 10}`,
+        email: `${prefix}${i * 10}@example.com`,
+      })),
+    );
     const draft = await createImport(owner, { filename: "bench.csv", bytes: csvFor(size, prefix) });
     await startImport(
       owner,
