@@ -22,9 +22,12 @@ export function normalizePhone(input: string, defaultRegion: string): PhoneParse
   const region = isPhoneRegion(defaultRegion) ? defaultRegion : undefined;
   const parsed = parsePhoneNumberFromString(trimmed, region);
   if (!parsed?.isValid()) {
+    const international = trimmed.startsWith("+") || trimmed.startsWith("00");
     return {
       ok: false,
-      message: `"${trimmed}" is not a valid phone number${region ? ` for ${region}` : ""}; international numbers start with +`,
+      message: international
+        ? `"${trimmed}" is not a valid phone number`
+        : `"${trimmed}" is not a valid phone number${region ? ` for ${region}` : ""}; international numbers start with +`,
     };
   }
   return { ok: true, e164: parsed.number };
