@@ -46,13 +46,17 @@ test("a booking's reminder shows up in Sent emails once the worker has sent it",
   await expect(row).toContainText("Sent");
   await expect(page.getByText("Email is not configured: messages stay here in the outbox")).toBeVisible();
   await screenshot(page, "sent-emails");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(row).toContainText(/Sent \w{3} \d+ \w{3}, \d\d:\d\d/);
+  await screenshot(page, "sent-emails-phone");
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await row.getByRole("link", { name: "Booking" }).click();
   await expect(page).toHaveURL(new RegExp(`/bookings/${booking.id}$`));
 });
 
 test("times are shown in the user's zone, and a bounce warning appears only when needed", async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(90_000);
   await signUp(page);
   await mutate(page, "settings.update", { timeZone: "Asia/Tokyo" });
   const client = await mutate<{ id: string }>(page, "clients.create", { firstName: "Kai", email: "kai@example.com" });

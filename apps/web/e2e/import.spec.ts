@@ -28,7 +28,7 @@ function csv(lines: string[]): Buffer {
 }
 
 test("import an Outlook export: mapping, preview, duplicates, progress, summary and failed rows", async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   await signUp(page);
   const maya = await createClient(page, {
     firstName: "Maya",
@@ -62,7 +62,7 @@ test("import an Outlook export: mapping, preview, duplicates, progress, summary 
   await expect(counts).toContainText("118 new clients");
   await expect(counts).toContainText("1 existing client");
   await expect(counts).toContainText("1 with problems");
-  const broken = page.locator('tr[data-line="12"]');
+  const broken = page.locator('tbody[data-line="12"]');
   await expect(broken).toContainText("broken.address-at-example.com");
   await expect(broken).toContainText("is not a valid email address");
   await expect(broken).toHaveAttribute("data-invalid", "true");
@@ -85,6 +85,9 @@ test("import an Outlook export: mapping, preview, duplicates, progress, summary 
   await expect(page.getByText("Choose the column with the email or a name")).toHaveCount(0);
   await expect(counts).toContainText("118 new clients");
   await screenshot(page, "import-mapping-preview");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, "import-mapping-phone");
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await page.getByRole("button", { name: "Start import" }).click();
   const progress = page.getByRole("progressbar", { name: "Import progress" });
@@ -145,7 +148,7 @@ test("import an Outlook export: mapping, preview, duplicates, progress, summary 
 });
 
 test("duplicates: decide row by row", async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(90_000);
   await signUp(page);
   const maya = await createClient(page, { firstName: "Maya", lastName: "Existing", email: "maya@example.com" });
   const leo = await createClient(page, { firstName: "Leo", lastName: "Existing", email: "leo@example.com" });
@@ -224,6 +227,7 @@ test("cancelling a running import undoes everything", async ({ page }) => {
 });
 
 test("bad files get a clear explanation", async ({ page }) => {
+  test.setTimeout(90_000);
   await signUp(page);
   await page.goto("/import");
   const error = page.getByRole("alert").filter({ hasText: "This file can't be imported" });
@@ -259,5 +263,5 @@ test("bad files get a clear explanation", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Match the columns" })).toBeVisible();
   await expect(page.getByText("semicolon-separated · Latin-1 (Windows-1252)")).toBeVisible();
   await expect(page.getByText("The file is not UTF-8; read it as Latin-1")).toBeVisible();
-  await expect(page.locator('tr[data-line="2"]')).toContainText("José Müller");
+  await expect(page.locator('tbody[data-line="2"]')).toContainText("José Müller");
 });

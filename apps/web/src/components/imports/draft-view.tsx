@@ -80,6 +80,7 @@ export function DraftView({ draft, onStarted, onChooseAnother }: DraftViewProps)
   });
 
   const duplicateCount = current.existingDuplicateCount;
+  const hiddenProblems = preview.counts.invalid - preview.rows.filter((r) => r.problems.length > 0).length;
   const undecided = policy === "ask" ? current.existingDuplicates.filter((d) => !decisions[String(d.line)]).length : 0;
   const usable = Math.max(0, preview.counts.valid - preview.counts.duplicates);
   const fresh = Math.max(0, usable - duplicateCount);
@@ -162,7 +163,7 @@ export function DraftView({ draft, onStarted, onChooseAnother }: DraftViewProps)
       </Card>
 
       <Card>
-        <CardHeader className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between sm:space-y-0">
+        <CardHeader className="space-y-3">
           <div className="space-y-1">
             <CardTitle className="flex items-center gap-2">
               Preview
@@ -195,6 +196,14 @@ export function DraftView({ draft, onStarted, onChooseAnother }: DraftViewProps)
             </div>
           ) : null}
           <PreviewTable headers={current.headers} rows={preview.rows} mapping={mapping} existingLines={existingLines} />
+          {hiddenProblems > 0 ? (
+            <p className="border-t border-zinc-100 px-6 py-3 text-sm text-zinc-500">
+              {hiddenProblems === 1
+                ? "1 more row with problems is further down the file."
+                : `${hiddenProblems.toLocaleString()} more rows with problems are further down the file.`}{" "}
+              They are listed when the import ends, and you can download them to fix.
+            </p>
+          ) : null}
         </CardContent>
       </Card>
 

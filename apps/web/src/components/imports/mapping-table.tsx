@@ -56,16 +56,16 @@ export function MappingTable({ headers, rows, mapping, onChange, disabled }: Map
           <caption className="sr-only">How the columns of the file become client fields</caption>
           <thead className="border-y border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
             <tr>
-              <th scope="col" className="py-2.5 pr-4 pl-6 text-left font-medium">
+              <th scope="col" className="py-2.5 pr-3 pl-4 text-left font-medium sm:pr-4 sm:pl-6">
                 Column in your file
               </th>
               <th scope="col" className="hidden px-4 py-2.5 text-left font-medium md:table-cell">
                 Sample values
               </th>
-              <th scope="col" className="w-8 py-2.5">
+              <th scope="col" className="hidden w-8 py-2.5 sm:table-cell">
                 <span className="sr-only">Becomes</span>
               </th>
-              <th scope="col" className="py-2.5 pr-6 pl-4 text-left font-medium">
+              <th scope="col" className="py-2.5 pr-4 pl-2 text-left font-medium sm:pr-6 sm:pl-4">
                 Import as
               </th>
             </tr>
@@ -75,7 +75,10 @@ export function MappingTable({ headers, rows, mapping, onChange, disabled }: Map
               const field = mapping[column.index] ?? null;
               return (
                 <tr key={column.index} data-column={column.header} className={cn(!field && "bg-zinc-50/40")}>
-                  <th scope="row" className="max-w-56 py-2.5 pr-4 pl-6 text-left font-medium text-zinc-900">
+                  <th
+                    scope="row"
+                    className="max-w-36 py-2.5 pr-3 pl-4 text-left font-medium text-zinc-900 sm:max-w-56 sm:pr-4 sm:pl-6"
+                  >
                     <span className="block truncate" title={column.header}>
                       {column.header || <span className="text-zinc-400 italic">Column {column.index + 1}</span>}
                     </span>
@@ -89,10 +92,10 @@ export function MappingTable({ headers, rows, mapping, onChange, disabled }: Map
                       <span className="text-zinc-300">empty</span>
                     )}
                   </td>
-                  <td className="py-2.5 text-center" aria-hidden="true">
+                  <td className="hidden py-2.5 text-center sm:table-cell" aria-hidden="true">
                     <ArrowRight className={cn("inline size-4", field ? "text-indigo-500" : "text-zinc-300")} />
                   </td>
-                  <td className="w-56 py-2 pr-6 pl-4">
+                  <td className="w-44 py-2 pr-4 pl-2 sm:w-56 sm:pr-6 sm:pl-4">
                     <Select
                       aria-label={`Import “${column.header || `Column ${column.index + 1}`}” as`}
                       value={field ?? ""}

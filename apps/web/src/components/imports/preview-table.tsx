@@ -16,6 +16,7 @@ export function PreviewTable({ headers, rows, mapping, existingLines }: PreviewT
     const index = mapping.indexOf(field);
     return index === -1 ? [] : [{ field, index, header: headers[index] ?? "" }];
   });
+  const width = columns.length + 2;
 
   return (
     <div className="overflow-x-auto">
@@ -23,32 +24,59 @@ export function PreviewTable({ headers, rows, mapping, existingLines }: PreviewT
         <caption className="sr-only">The first rows of the file as they would be imported</caption>
         <thead className="border-y border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
           <tr>
-            <th scope="col" className="py-2.5 pr-3 pl-6 text-right font-medium">
+            <th scope="col" className="w-14 py-2.5 pr-3 pl-6 text-right font-medium">
               Line
+            </th>
+            <th scope="col" className="w-28 px-3 py-2.5 text-left font-medium">
+              Result
             </th>
             {columns.map((c) => (
               <th key={c.field} scope="col" className="px-3 py-2.5 text-left font-medium whitespace-nowrap">
                 {IMPORT_FIELD_LABELS[c.field]}
               </th>
             ))}
-            <th scope="col" className="min-w-64 py-2.5 pr-6 pl-3 text-left font-medium">
-              Result
-            </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {rows.map((row) => {
-            const invalid = row.problems.length > 0;
-            const duplicate = !invalid && row.duplicateOfLine !== null;
-            const existing = !invalid && !duplicate && existingLines.has(row.line);
-            return (
-              <tr
-                key={row.line}
-                data-line={row.line}
-                data-invalid={invalid || undefined}
-                className={cn(invalid && "bg-red-50/70", duplicate && "bg-amber-50/60")}
-              >
+        {rows.map((row) => {
+          const invalid = row.problems.length > 0;
+          const duplicate = !invalid && row.duplicateOfLine !== null;
+          const existing = !invalid && !duplicate && existingLines.has(row.line);
+          return (
+            <tbody
+              key={row.line}
+              data-line={row.line}
+              data-invalid={invalid || undefined}
+              className={cn(
+                "border-b border-zinc-100 last:border-b-0",
+                invalid && "bg-red-50/70",
+                duplicate && "bg-amber-50/60",
+              )}
+            >
+              <tr>
                 <td className="py-2.5 pr-3 pl-6 text-right text-zinc-400 tabular-nums">{row.line}</td>
+                <td className="px-3 py-2.5 whitespace-nowrap">
+                  {invalid ? (
+                    <span className="inline-flex items-center gap-1.5 font-medium text-red-700">
+                      <CircleAlert className="size-3.5 text-red-500" aria-hidden="true" />
+                      Not imported
+                    </span>
+                  ) : duplicate ? (
+                    <span className="inline-flex items-center gap-1.5 font-medium text-amber-800">
+                      <Copy className="size-3.5 text-amber-500" aria-hidden="true" />
+                      Repeated
+                    </span>
+                  ) : existing ? (
+                    <span className="inline-flex items-center gap-1.5 font-medium text-indigo-700">
+                      <Copy className="size-3.5 text-indigo-500" aria-hidden="true" />
+                      Existing
+                    </span>
+                  ) : (
+                    <span className="inline-flex items-center gap-1.5 text-emerald-700">
+                      <CircleCheck className="size-3.5 text-emerald-500" aria-hidden="true" />
+                      Ready
+                    </span>
+                  )}
+                </td>
                 {columns.map((c) => {
                   const value = row.values[c.index]?.trim() ?? "";
                   return (
@@ -63,37 +91,28 @@ export function PreviewTable({ headers, rows, mapping, existingLines }: PreviewT
                     </td>
                   );
                 })}
-                <td className="py-2.5 pr-6 pl-3 align-top">
-                  {invalid ? (
-                    <ul className="space-y-0.5 text-red-700">
-                      {row.problems.map((problem) => (
-                        <li key={problem} className="flex gap-1.5">
-                          <CircleAlert className="mt-0.5 size-3.5 shrink-0 text-red-500" aria-hidden="true" />
-                          <span>{problem}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  ) : duplicate ? (
-                    <span className="flex gap-1.5 text-amber-800">
-                      <Copy className="mt-0.5 size-3.5 shrink-0 text-amber-500" aria-hidden="true" />
-                      Same email as line {row.duplicateOfLine}: skipped
-                    </span>
-                  ) : existing ? (
-                    <span className="flex gap-1.5 text-indigo-800">
-                      <Copy className="mt-0.5 size-3.5 shrink-0 text-indigo-500" aria-hidden="true" />
-                      Matches a client you have
-                    </span>
-                  ) : (
-                    <span className="flex gap-1.5 text-emerald-700">
-                      <CircleCheck className="mt-0.5 size-3.5 shrink-0 text-emerald-500" aria-hidden="true" />
-                      Ready
-                    </span>
-                  )}
-                </td>
               </tr>
-            );
-          })}
-        </tbody>
+              {invalid || duplicate ? (
+                <tr>
+                  <td />
+                  <td colSpan={width - 1} className="px-3 pb-2.5 text-sm">
+                    {invalid ? (
+                      <ul className="sticky left-3 max-w-[calc(100vw-7rem)] space-y-0.5 text-red-700 sm:max-w-none">
+                        {row.problems.map((problem) => (
+                          <li key={problem}>{problem}</li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <p className="sticky left-3 max-w-[calc(100vw-7rem)] text-amber-800 sm:max-w-none">
+                        Same email as line {row.duplicateOfLine}: this row is skipped.
+                      </p>
+                    )}
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          );
+        })}
       </table>
     </div>
   );

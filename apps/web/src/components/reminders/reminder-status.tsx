@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { BellOff, BellRing, CircleAlert, Clock, MailCheck, Send } from "lucide-react";
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { userMessage } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
@@ -52,6 +52,14 @@ export function ReminderStatus({ bookingId, canResend = true, className }: Remin
       void utils.emails.list.invalidate();
     },
   });
+
+  // When the reminder moves on (sent, delivered, failed), the Sent emails list is out of date too.
+  const lastStatus = useRef(reminder.data?.status);
+  useEffect(() => {
+    const status = reminder.data?.status;
+    if (lastStatus.current !== undefined && status !== lastStatus.current) void utils.emails.list.invalidate();
+    lastStatus.current = status;
+  }, [reminder.data?.status, utils]);
 
   let icon = BellRing;
   let tone = "text-zinc-500";

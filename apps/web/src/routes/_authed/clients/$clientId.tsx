@@ -247,8 +247,8 @@ function ClientDetail({ client }: { client: ClientView }) {
               <CardTitle>Details</CardTitle>
             </CardHeader>
             <CardContent>
-              <dl className="grid gap-x-8 gap-y-5 sm:grid-cols-2 lg:grid-cols-3">
-                <Detail label="Email">
+              <dl className="grid grid-cols-2 gap-x-6 gap-y-5 lg:grid-cols-3 lg:gap-x-8">
+                <Detail label="Email" wide>
                   {client.email ? (
                     <a
                       href={`mailto:${client.email}`}
@@ -259,7 +259,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                     </a>
                   ) : null}
                 </Detail>
-                <Detail label="Phone">
+                <Detail label="Phone" wide>
                   {client.phone ? (
                     <a
                       href={`tel:${client.phone}`}
@@ -270,7 +270,9 @@ function ClientDetail({ client }: { client: ClientView }) {
                     </a>
                   ) : null}
                 </Detail>
-                <Detail label="Company">{client.company}</Detail>
+                <Detail label="Company" wide>
+                  {client.company}
+                </Detail>
                 <Detail label="First name">{client.firstName}</Detail>
                 <Detail label="Last name">{client.lastName}</Detail>
                 <Detail label="Source">{client.source}</Detail>
@@ -313,9 +315,9 @@ function ClientDetail({ client }: { client: ClientView }) {
   );
 }
 
-function Detail({ label, children }: { label: string; children: ReactNode }) {
+function Detail({ label, children, wide }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
-    <div className="min-w-0">
+    <div className={wide ? "col-span-2 min-w-0 lg:col-span-1" : "min-w-0"}>
       <dt className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
       <dd className="mt-1 min-w-0 truncate text-sm text-zinc-900">
         {children === null || children === undefined || children === "" ? (

@@ -240,7 +240,7 @@ function Toolbar({
         <Input
           type="search"
           aria-label="Search clients"
-          placeholder="Search name, email, phone…"
+          placeholder="Name, email or phone…"
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {

@@ -153,10 +153,10 @@ function EmailTable({ items }: { items: readonly Email[] }) {
         <caption className="sr-only">Emails, newest first. Times are in {zone}.</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
           <tr>
-            <th scope="col" className="py-2.5 pr-4 pl-5 text-left font-medium">
+            <th scope="col" className="py-2.5 pr-4 pl-4 text-left font-medium sm:pl-5">
               To
             </th>
-            <th scope="col" className="px-4 py-2.5 text-left font-medium">
+            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium sm:table-cell">
               Subject
             </th>
             <th scope="col" className="px-4 py-2.5 text-left font-medium">
@@ -168,7 +168,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
             <th scope="col" className="hidden px-4 py-2.5 text-left font-medium lg:table-cell">
               When <span className="font-normal text-zinc-400">({zone})</span>
             </th>
-            <th scope="col" className="py-2.5 pr-5 pl-4 text-right font-medium">
+            <th scope="col" className="hidden py-2.5 pr-5 pl-4 text-right font-medium sm:table-cell">
               <span className="sr-only">Booking</span>
             </th>
           </tr>
@@ -176,7 +176,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
         <tbody className="divide-y divide-zinc-100">
           {items.map((email) => (
             <tr key={email.id} data-email-id={email.id} className="align-top hover:bg-zinc-50/60">
-              <td className="max-w-56 py-3 pr-4 pl-5">
+              <td className="max-w-48 py-3 pr-4 pl-4 sm:max-w-56 sm:pl-5">
                 {email.to ? (
                   <span className="block truncate font-medium text-zinc-900" title={email.to}>
                     {email.to}
@@ -187,8 +187,21 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                   </span>
                 )}
                 <span className="mt-0.5 block text-xs text-zinc-500">{kindLabel(email.kind)}</span>
+                {email.subject ? (
+                  <span className="mt-1 line-clamp-2 text-zinc-700 sm:hidden">{email.subject}</span>
+                ) : null}
+                {email.bookingId ? (
+                  <Link
+                    to="/bookings/$bookingId"
+                    params={{ bookingId: email.bookingId }}
+                    className="mt-1 inline-flex items-center gap-0.5 text-sm font-medium text-indigo-600 sm:hidden"
+                  >
+                    Open booking
+                    <ArrowUpRight className="size-3.5" aria-hidden="true" />
+                  </Link>
+                ) : null}
               </td>
-              <td className="max-w-80 px-4 py-3 text-zinc-700">
+              <td className="hidden max-w-80 px-4 py-3 text-zinc-700 sm:table-cell">
                 {email.subject ? (
                   <span className="line-clamp-2" title={email.subject}>
                     {email.subject}
@@ -206,6 +219,9 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                     </span>
                   ) : null}
                 </div>
+                <p className="mt-1 text-xs whitespace-nowrap text-zinc-500 lg:hidden">
+                  <LatestTime email={email} zone={zone} />
+                </p>
                 {email.lastError ? (
                   <p className="mt-1 max-w-64 text-xs text-red-700" title={email.lastError}>
                     <span className="line-clamp-2">{email.lastError}</span>
@@ -216,7 +232,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
               <td className="hidden px-4 py-3 whitespace-nowrap lg:table-cell">
                 <Times email={email} zone={zone} />
               </td>
-              <td className="py-3 pr-5 pl-4 text-right whitespace-nowrap">
+              <td className="hidden py-3 pr-5 pl-4 text-right whitespace-nowrap sm:table-cell">
                 {email.bookingId ? (
                   <Link
                     to="/bookings/$bookingId"
@@ -233,6 +249,25 @@ function EmailTable({ items }: { items: readonly Email[] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The one time that matters most, for narrow screens where the When column is hidden. */
+function LatestTime({ email, zone }: { email: Email; zone: string }) {
+  const [label, at] = email.deliveredAt
+    ? ["Delivered", email.deliveredAt]
+    : email.sentAt
+      ? ["Sent", email.sentAt]
+      : email.scheduledFor
+        ? ["Scheduled for", email.scheduledFor]
+        : ["Created", email.createdAt];
+  return (
+    <>
+      {label}{" "}
+      <time dateTime={at.toISOString()} title={formatFull(at, zone)}>
+        {formatWhen(at, zone)}
+      </time>
+    </>
   );
 }
 
