@@ -1,4 +1,5 @@
 import path from "node:path";
+import { googleEnvShape } from "@crm/integrations";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -11,6 +12,9 @@ const envSchema = z.object({
   RESEND_BASE_URL: z.url({ error: "must be a URL such as https://api.resend.com" }).optional(),
   EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
   CRM_TRASH_RETENTION_DAYS: z.string().regex(/^\d+$/, "must be a whole number of days").optional(),
+  /** The server's public URL: the worker needs it for Google's OAuth redirect and push address. */
+  APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).default("http://localhost:3000"),
+  ...googleEnvShape,
 });
 
 export type CliEnv = z.infer<typeof envSchema>;

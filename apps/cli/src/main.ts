@@ -16,7 +16,13 @@ import {
   systemClock,
 } from "@crm/core";
 import { runMigrations } from "@crm/db";
-import { createOutboxMailer, createResendMailer, installJobSchema, startJobRuntime } from "@crm/integrations";
+import {
+  createOutboxMailer,
+  createResendMailer,
+  googleSyncFromEnv,
+  installJobSchema,
+  startJobRuntime,
+} from "@crm/integrations";
 import { seedDatabase } from "@crm/testing/seed";
 import { openDatabase } from "./database";
 import { loadCliEnv } from "./env";
@@ -30,7 +36,7 @@ Commands:
   seed [--users N] [--clients-per-user M]  Fill the database with realistic fake data
   import FILE --user EMAIL [--duplicates skip|update]
                                            Import clients from a CSV file (columns matched automatically)
-  worker                                   Run background jobs (reminders, imports, purge) until stopped
+  worker                                   Run background jobs (reminders, imports, purge, calendar sync) until stopped
   purge [--retention-days D]               Delete for good the clients in Trash for longer than D days
                                            (default ${DEFAULT_TRASH_RETENTION_DAYS}, or CRM_TRASH_RETENTION_DAYS)
   help                                     Show this text
@@ -183,11 +189,17 @@ async function main(argv: string[]): Promise<number> {
             ...(env.RESEND_BASE_URL && { baseUrl: env.RESEND_BASE_URL }),
           })
         : createOutboxMailer({ log });
+      const calendar = googleSyncFromEnv(env, env.APP_URL);
       const runtime = await startJobRuntime({
         connectionString: database.url,
         definitions: allJobs,
         work: true,
-        context: () => ({ db: database.db, clock: systemClock, email: { mailer, from: env.EMAIL_FROM } }),
+        context: () => ({
+          db: database.db,
+          clock: systemClock,
+          email: { mailer, from: env.EMAIL_FROM },
+          ...(calendar && { calendar }),
+        }),
         log: {
           info: (message) => console.log(`${new Date().toISOString()} ${message}`),
           error: (message) => console.error(`${new Date().toISOString()} ${message}`),

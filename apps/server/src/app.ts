@@ -5,8 +5,12 @@ import { type ApiDeps, appRouter, type Context, createHttpContextFactory, domain
 import {
   applyDeliveryEvent,
   bounceRate,
+  type CalendarSyncDeps,
   calendarFeedIcs,
+  completeGoogleConnect,
   createImport,
+  googleQuotaUsage,
+  handleGoogleNotification,
   isDomainError,
   type JobQueue,
   MAX_IMPORT_BYTES,
@@ -33,6 +37,8 @@ export interface AppOptions {
   webDistDir?: string | null;
   logger?: FastifyServerOptions["logger"];
   bodyLimit?: number;
+  /** Google Calendar sync (OAuth callback, push webhook, quota in /health); unset: not configured. */
+  calendar?: CalendarSyncDeps;
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -55,6 +61,7 @@ export async function buildApp(options: AppOptions) {
     clock: options.clock ?? systemClock,
     appUrl: options.appUrl,
     ...(options.jobs && { jobs: options.jobs }),
+    ...(options.calendar && { calendar: options.calendar }),
   };
 
   await app.register(helmet, {
@@ -167,6 +174,35 @@ export async function buildApp(options: AppOptions) {
     });
   });
 
+  // Google sends the browser back here after consent. The session cookie (SameSite=Lax) comes
+  // with this top-level navigation; the state must belong to that user.
+  app.get("/auth/google/callback", async (request, reply) => {
+    const ctx = await createContext({ req: request, res: reply });
+    if (!ctx.user) return reply.redirect("/login?redirect=%2Fsettings");
+    if (!options.calendar)
+      return reply.redirect("/settings?google=error&message=Google%20Calendar%20is%20not%20configured");
+    const result = await completeGoogleConnect(
+      { ...ctx, userId: ctx.user.id },
+      request.query as Record<string, unknown>,
+    );
+    const target = result.ok
+      ? "/settings?google=connected"
+      : `/settings?google=error&message=${encodeURIComponent(result.message)}`;
+    return reply.redirect(target);
+  });
+
+  // Google's push notifications: an empty POST whose headers name the channel and carry its token.
+  await app.register(async (scope) => {
+    // The body is empty (whatever Content-Type comes with it): ignore it rather than parse it.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", (_request, _payload, done) => done(null, null));
+    scope.post("/webhooks/google-calendar", async (request, reply) => {
+      const outcome = await handleGoogleNotification(deps, request.headers as Record<string, unknown>);
+      if (outcome.status >= 400) request.log.warn({ outcome }, "google notification refused");
+      return reply.status(outcome.status).send({ ok: outcome.status === 200, message: outcome.message });
+    });
+  });
+
   app.get("/health", async (_request, reply) => {
     const started = performance.now();
     const database = await options.db.execute(sql`select 1`).then(
@@ -179,11 +215,17 @@ export async function buildApp(options: AppOptions) {
     const warnings = email?.warning
       ? [`${Math.round(email.rate * 100)}% of emails sent in the last 24 hours bounced (over 5%)`]
       : [];
+    const google =
+      options.calendar && database.status === "up"
+        ? await googleQuotaUsage(deps, options.calendar.quotaPerMinute)
+        : null;
+    if (google?.warning) warnings.push(google.warning);
     return reply.status(ok ? 200 : 503).send({
       status: ok ? "ok" : "error",
       warnings,
       database,
       ...(email && { email: { sent24h: email.sent, bounced24h: email.bounced } }),
+      ...(google && { google: { callsThisMinute: google.calls, quotaPerMinute: google.quota } }),
       ...(queue && {
         queue: {
           status: queue.reachable ? "up" : "down",

@@ -20,4 +20,20 @@ describe("loadEnv", () => {
     expect(env.WORKERS).toBe(false);
     expect(env.APP_URL).toBe("https://crm.example.com");
   });
+
+  it("turns Google sync on with GOOGLE_CLIENT_ID, and then needs the secret and a 32-byte key", () => {
+    expect(() => loadEnv({ GOOGLE_CLIENT_ID: "id" })).toThrow(
+      /GOOGLE_CLIENT_SECRET: required when GOOGLE_CLIENT_ID is set[\s\S]*TOKEN_ENCRYPTION_KEY: required/,
+    );
+    expect(() =>
+      loadEnv({ GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET: "s", TOKEN_ENCRYPTION_KEY: "c2hvcnQ=" }),
+    ).toThrow(/TOKEN_ENCRYPTION_KEY: must be 32 bytes in base64/);
+    expect(() => loadEnv({ GOOGLE_API_URL: "not a url" })).toThrow(/GOOGLE_API_URL: must be a URL/);
+    const env = loadEnv({
+      GOOGLE_CLIENT_ID: "id",
+      GOOGLE_CLIENT_SECRET: "s",
+      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+    });
+    expect(env.GOOGLE_QUOTA_PER_MINUTE).toBe(10_000);
+  });
 });

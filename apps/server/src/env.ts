@@ -1,4 +1,5 @@
 import path from "node:path";
+import { googleEnvShape, missingGoogleVariables } from "@crm/integrations";
 import { z } from "zod";
 
 const booleanOff = z
@@ -41,6 +42,7 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
+  ...googleEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; CRM_DATA_DIR: string };
@@ -54,6 +56,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = result.data;
+  const missingGoogle = missingGoogleVariables(env);
+  if (missingGoogle.length) throw new EnvError(`Invalid configuration:\n${missingGoogle.join("\n")}`);
   const appUrl = env.APP_URL ?? `http://localhost:${env.PORT}`;
   return { ...env, APP_URL: appUrl.replace(/\/+$/, ""), CRM_DATA_DIR: path.resolve(env.CRM_DATA_DIR) };
 }

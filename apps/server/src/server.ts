@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { allJobs, ensureDemoAccount, systemClock } from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
-import { createOutboxMailer, createResendMailer, startJobRuntime } from "@crm/integrations";
+import { createOutboxMailer, createResendMailer, googleSyncFromEnv, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
 import { EnvError, loadEnv } from "./env";
@@ -27,6 +27,13 @@ async function main() {
   } catch (error) {
     if (error instanceof EnvError) fail(error.message);
     throw error;
+  }
+
+  let calendar: ReturnType<typeof googleSyncFromEnv>;
+  try {
+    calendar = googleSyncFromEnv(env, env.APP_URL);
+  } catch (error) {
+    fail((error as Error).message);
   }
 
   const embedded = env.DATABASE_URL
@@ -58,7 +65,12 @@ async function main() {
     connectionString: databaseUrl,
     definitions: allJobs,
     work: env.WORKERS,
-    context: () => ({ db: handle.db, clock: systemClock, email: { mailer, from: env.EMAIL_FROM } }),
+    context: () => ({
+      db: handle.db,
+      clock: systemClock,
+      email: { mailer, from: env.EMAIL_FROM },
+      ...(calendar && { calendar }),
+    }),
     log: {
       info: (message, details) => log.info(details ?? {}, message),
       error: (message, details) => log.error(details ?? {}, message),
@@ -70,6 +82,7 @@ async function main() {
     jobs: jobs.queue,
     ...(env.RESEND_WEBHOOK_SECRET && { resendWebhookSecret: env.RESEND_WEBHOOK_SECRET }),
     clock: systemClock,
+    ...(calendar && { calendar }),
     appUrl: env.APP_URL,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
     bodyLimit: env.BODY_LIMIT,

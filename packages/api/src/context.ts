@@ -1,4 +1,5 @@
 import {
+  type CalendarSyncDeps,
   type Clock,
   hashToken,
   type JobQueue,
@@ -24,6 +25,8 @@ export interface ApiDeps {
   jobs?: JobQueue;
   /** Public base URL, for links the API hands out (calendar feed). */
   appUrl: string;
+  /** Google Calendar sync, when configured. */
+  calendar?: CalendarSyncDeps;
 }
 
 export interface Context extends ApiDeps {

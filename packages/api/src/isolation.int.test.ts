@@ -80,6 +80,7 @@ describe("tenant isolation", () => {
     await expectNotFound("bookings.create for a foreign client", () =>
       m.bookings.create({ clientId: client.id, title: "x", ...slot }),
     );
+    await expectNotFound("calendarSync.dismissNotice", () => m.calendarSync.dismissNotice({ bookingId: booking.id }));
     // Another owner's bookings never block my slots nor show in my calendar.
     expect(
       await m.bookings.list({ from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") }),
@@ -96,6 +97,7 @@ describe("tenant isolation", () => {
     expect((await m.activity.list({ clientId: client.id })).items).toEqual([]);
     const board = await m.pipeline.board();
     expect(board.stages.flatMap((s) => s.clients.map((c) => c.id))).toEqual([own.id]);
+    expect(await m.calendarSync.status()).toMatchObject({ status: "not_connected", pending: 0, notices: [] });
     const reorder = await m.pipeline.reorderStages({ stageIds: [stage!.id] }).catch((e: TRPCError) => e);
     expect((reorder as TRPCError).code).toBe("BAD_REQUEST");
 

@@ -2,6 +2,7 @@ import { activityRouter } from "./routers/activity";
 import { authRouter } from "./routers/auth";
 import { bookingsRouter } from "./routers/bookings";
 import { calendarFeedRouter } from "./routers/calendar-feed";
+import { calendarSyncRouter } from "./routers/calendar-sync";
 import { clientsRouter } from "./routers/clients";
 import { emailsRouter } from "./routers/emails";
 import { importsRouter } from "./routers/imports";
@@ -20,6 +21,7 @@ export const appRouter = router({
   activity: activityRouter,
   bookings: bookingsRouter,
   calendarFeed: calendarFeedRouter,
+  calendarSync: calendarSyncRouter,
   jobs: jobsRouter,
   emails: emailsRouter,
   imports: importsRouter,

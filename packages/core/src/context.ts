@@ -1,6 +1,6 @@
 import type { DbOrTx } from "@crm/db";
 import type { JobQueue } from "./jobs/registry";
-import type { Clock, Mailer } from "./ports";
+import type { CalendarProvider, Clock, Mailer } from "./ports";
 
 /** What every core verb receives. Owner-scoped verbs take AuthedContext. */
 export interface CoreContext {
@@ -10,6 +10,20 @@ export interface CoreContext {
   jobs?: JobQueue;
   /** Present where email is sent (job handlers). */
   email?: { mailer: Mailer; from: string };
+  /** Present when Google Calendar is configured (GOOGLE_CLIENT_ID and friends). */
+  calendar?: CalendarSyncDeps;
+}
+
+export interface CalendarSyncDeps {
+  provider: CalendarProvider;
+  /** 32 bytes: the AES-256-GCM key for tokens at rest (TOKEN_ENCRYPTION_KEY). */
+  tokenKey: Uint8Array;
+  /** Public HTTPS URL of /webhooks/google-calendar; unset: no push notifications (polling only). */
+  pushAddress?: string;
+  /** Google API calls allowed per minute across the deployment (warn at 80%, pause at 100%). */
+  quotaPerMinute: number;
+  /** In-job retries on rate limits: delays of base·2^n with jitter (tests make it small). */
+  backoff?: { baseMs: number; attempts: number };
 }
 
 export interface AuthedContext extends CoreContext {

@@ -1,2 +1,3 @@
 export * from "./email";
+export * from "./google";
 export * from "./jobs/pg-boss";

@@ -14,6 +14,7 @@ import {
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { diffFields, recordActivity } from "../activity/activity";
+import { noteBookingChange } from "../calendar-sync/changes";
 import type { AuthedContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
 import { syncReminder } from "../reminders/reminders";
@@ -36,6 +37,14 @@ export interface BookingView {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  /** "crm", or "google" for events made in Google Calendar (no client: a "busy" block). */
+  source: string;
+  allDay: boolean;
+  /** Linked to a Google Calendar event. */
+  inGoogle: boolean;
+  /** Google moved it onto a taken slot: shown until the user resolves it. */
+  syncConflict: string | null;
+  syncNotice: string | null;
 }
 
 const bookingColumns = {
@@ -51,6 +60,11 @@ const bookingColumns = {
   version: bookings.version,
   createdAt: bookings.createdAt,
   updatedAt: bookings.updatedAt,
+  source: bookings.source,
+  allDay: bookings.allDay,
+  inGoogle: sql<boolean>`${bookings.googleEventId} is not null`,
+  syncConflict: bookings.syncConflict,
+  syncNotice: bookings.syncNotice,
   clientFirstName: clients.firstName,
   clientLastName: clients.lastName,
   clientEmail: clients.email,
@@ -108,6 +122,8 @@ export async function overlappingBookings(
         eq(bookings.userId, ctx.userId),
         isNull(bookings.deletedAt),
         inArray(bookings.status, ["proposed", "confirmed"]),
+        // A flagged sync conflict is exempt from the no-overlap constraint, so it blocks nothing.
+        isNull(bookings.syncConflict),
         lt(bookings.startsAt, endsAt),
         gt(bookings.endsAt, startsAt),
         excludeId ? ne(bookings.id, excludeId) : undefined,
@@ -183,6 +199,7 @@ export async function createBooking(
         })
         .returning({ id: bookings.id });
       if (ctx.jobs) await syncReminder(tx, row!.id);
+      await noteBookingChange(tx, row!.id);
       const view = await findBooking(tx, row!.id);
       const empty = Object.fromEntries(TRACKED.map((f) => [f, null])) as unknown as BookingView;
       await recordActivity(tx, {
@@ -239,11 +256,14 @@ export async function updateBooking(
           ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
           startsAt,
           endsAt,
+          // The user acted on it: a sync conflict is resolved (the constraint applies again).
+          ...(rescheduled && { syncConflict: null }),
           version: current.version + 1,
           updatedAt: ctx.clock.now(),
         })
         .where(eq(bookings.id, current.id));
       if (ctx.jobs) await syncReminder(tx, current.id);
+      await noteBookingChange(tx, current.id);
       const view = await findBooking(tx, current.id);
       const changes = diffFields(current, view, TRACKED);
       if (Object.keys(changes).length) {
@@ -280,9 +300,15 @@ export async function transitionBooking(
     }
     await tx.db
       .update(bookings)
-      .set({ status: input.to, version: current.version + 1, updatedAt: ctx.clock.now() })
+      .set({
+        status: input.to,
+        ...(input.to === "cancelled" && { syncConflict: null }),
+        version: current.version + 1,
+        updatedAt: ctx.clock.now(),
+      })
       .where(eq(bookings.id, current.id));
     if (ctx.jobs) await syncReminder(tx, current.id);
+    await noteBookingChange(tx, current.id);
     const view = await findBooking(tx, current.id);
     await recordActivity(tx, {
       entityType: "booking",
@@ -341,6 +367,7 @@ export async function deleteBooking(ctx: AuthedContext, id: string): Promise<{ i
       .set({ deletedAt: ctx.clock.now(), version: current.version + 1, updatedAt: ctx.clock.now() })
       .where(eq(bookings.id, id));
     if (ctx.jobs) await syncReminder(tx, id);
+    await noteBookingChange(tx, id);
     await recordActivity(tx, { entityType: "booking", entityId: id, clientId: current.clientId, action: "deleted" });
     return { id };
   });
@@ -354,6 +381,10 @@ export async function trashClientBookings(ctx: AuthedContext, clientId: string, 
     .where(and(eq(bookings.userId, ctx.userId), eq(bookings.clientId, clientId), isNull(bookings.deletedAt)))
     .returning({ id: bookings.id });
   if (ctx.jobs) for (const b of trashed) await syncReminder(ctx, b.id);
+  await noteBookingChange(
+    ctx,
+    trashed.map((b) => b.id),
+  );
 }
 
 /**
@@ -374,6 +405,7 @@ export async function restoreClientBookings(ctx: AuthedContext, clientId: string
       .set({ deletedAt: null, ...(taken && { status: "cancelled" as const }) })
       .where(eq(bookings.id, booking.id));
     if (ctx.jobs) await syncReminder(ctx, booking.id);
+    await noteBookingChange(ctx, booking.id);
     if (taken) {
       await recordActivity(ctx, {
         entityType: "booking",

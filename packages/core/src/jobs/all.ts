@@ -1,3 +1,4 @@
+import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob } from "../imports/service";
 import { sendReminderJob } from "../reminders/reminders";
@@ -8,4 +9,6 @@ export const allJobs: JobDefinition<never>[] = [
   purgeTrashJob as JobDefinition<never>,
   sendReminderJob as JobDefinition<never>,
   runImportJob as JobDefinition<never>,
+  calendarSyncJob as JobDefinition<never>,
+  calendarPollJob as JobDefinition<never>,
 ];

@@ -14,6 +14,11 @@ export interface JobDefinition<P = unknown> {
   retryLimit?: number;
   retryDelaySeconds?: number;
   retryDelayMaxSeconds?: number;
+  /**
+   * pg-boss queue policy; "stately" keeps at most one job per state (waiting, running…) for each
+   * singleton key. Default "standard".
+   */
+  policy?: "standard" | "stately" | "singleton" | "short" | "exclusive";
   /** Cron (UTC) for jobs the runtime schedules itself. */
   cron?: string;
   /** How many of this job one process runs at once. */

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { clients } from "./clients";
 
@@ -10,7 +21,8 @@ export const bookingStatus = pgEnum("booking_status", ["proposed", "confirmed", 
 /**
  * A session with a client. Proposed and confirmed bookings of one owner never overlap: an
  * exclusion constraint (btree_gist over tstzrange(starts_at, ends_at, '[)')) added in migration
- * 0004, since drizzle cannot declare one. Back-to-back bookings are fine ('[)' ranges).
+ * 0004, since drizzle cannot declare one. Back-to-back bookings are fine ('[)' ranges). Migration
+ * 0007 exempts bookings flagged with a sync conflict (see `syncConflict`).
  */
 export const bookings = pgTable(
   "bookings",
@@ -36,12 +48,38 @@ export const bookings = pgTable(
     reminderNote: text("reminder_note"),
     /** Set with the client's soft delete (same instant), cleared with its restore. */
     deletedAt: timestamptz("deleted_at"),
+    /** "crm" (made here) or "google" (came from the user's Google Calendar). */
+    source: text("source").notNull().default("crm"),
+    /** An all-day event from Google: starts and ends at local midnight in the user's zone. */
+    allDay: boolean("all_day").notNull().default(false),
+    /** The linked Google Calendar event, its etag and its `updated` as last seen. */
+    googleEventId: text("google_event_id"),
+    googleEtag: text("google_etag"),
+    googleUpdatedAt: timestamptz("google_updated_at"),
+    /**
+     * Outbound sync bookkeeping: every change Google should see bumps `change_seq`; the push job
+     * sets `pushed_seq` to the value it pushed. change_seq > pushed_seq means "not in Google yet",
+     * and an edit made while a push is in flight stays pending.
+     */
+    changeSeq: integer("change_seq").notNull().default(1),
+    pushedSeq: integer("pushed_seq").notNull().default(0),
+    /**
+     * Set when Google moved this booking onto a slot another booking holds: kept, shown to the user,
+     * and exempt from the no-overlap constraint until resolved (rescheduled, cancelled or freed).
+     */
+    syncConflict: text("sync_conflict"),
+    /** A sync outcome the user should see on the booking (e.g. Google's version kept). */
+    syncNotice: text("sync_notice"),
   },
   (t) => [
     check("bookings_ends_after_start", sql`${t.endsAt} > ${t.startsAt}`),
-    check("bookings_at_most_a_day", sql`${t.endsAt} - ${t.startsAt} <= interval '24 hours'`),
+    check("bookings_at_most_a_day", sql`${t.endsAt} - ${t.startsAt} <= interval '24 hours' or ${t.source} = 'google'`),
     index("bookings_user_starts_idx").on(t.userId, t.startsAt).where(sql`${t.deletedAt} is null`),
     index("bookings_user_client_idx").on(t.userId, t.clientId, t.startsAt),
+    uniqueIndex("bookings_user_google_event_key")
+      .on(t.userId, t.googleEventId)
+      .where(sql`${t.googleEventId} is not null`),
+    index("bookings_user_push_pending_idx").on(t.userId, t.startsAt).where(sql`${t.changeSeq} > ${t.pushedSeq}`),
   ],
 );
 

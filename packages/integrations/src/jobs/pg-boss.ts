@@ -67,7 +67,7 @@ export async function startJobRuntime(options: JobRuntimeOptions): Promise<JobRu
       notify: true,
     };
     if (await boss.getQueue(definition.name)) await boss.updateQueue(definition.name, queueOptions);
-    else await boss.createQueue(definition.name, queueOptions);
+    else await boss.createQueue(definition.name, { ...queueOptions, policy: definition.policy ?? "standard" });
     if (options.work && definition.cron) await boss.schedule(definition.name, definition.cron, {}, { tz: "UTC" });
   }
 

@@ -1,0 +1,544 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  allJobs,
+  calendarSyncJob,
+  completeGoogleConnect,
+  createBooking,
+  deleteBooking,
+  disconnectGoogle,
+  handleGoogleNotification,
+  ManualClock,
+  runCalendarSync,
+  startGoogleConnect,
+  transitionBooking,
+  updateBooking,
+} from "@crm/core";
+import { schema } from "@crm/db";
+import { useTestDatabase } from "@crm/testing";
+import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type JobRuntime, startJobRuntime } from "../jobs/pg-boss";
+import {
+  at,
+  connect,
+  connectedUser,
+  liveBookings,
+  liveEvents,
+  type SyncUser,
+  status,
+  sync,
+  syncDeps,
+} from "./harness.test-util";
+
+const testDb = useTestDatabase();
+const quiet = { info: () => {}, error: () => {} };
+const clock = new ManualClock("2026-03-02T09:00:00Z");
+let fake: FakeGoogle;
+let sendOnly: JobRuntime;
+
+beforeAll(async () => {
+  fake = await startFakeGoogle({ clock });
+  sendOnly = await startJobRuntime({
+    connectionString: testDb().url,
+    definitions: allJobs,
+    work: false,
+    context: () => ({ db: testDb().db, clock }),
+    log: quiet,
+  });
+});
+afterAll(async () => {
+  await sendOnly?.stop();
+  await fake?.close();
+});
+
+const user = (options: Parameters<typeof connectedUser>[3] = {}) =>
+  connectedUser(testDb(), fake, sendOnly.queue, { clock, ...options });
+
+function book(u: SyncUser, title: string, startsAt: string, endsAt: string) {
+  return createBooking(u, {
+    clientId: u.clientId,
+    title,
+    startsAt: at(startsAt),
+    endsAt: at(endsAt),
+    status: "confirmed",
+  });
+}
+
+describe("connecting", () => {
+  it("stores the tokens encrypted, and a state works once, for its own user only", async () => {
+    const u = await user();
+    const [row] = await u.db
+      .select()
+      .from(schema.calendarConnections)
+      .where(eq(schema.calendarConnections.userId, u.userId));
+    expect(row?.status).toBe("connected");
+    expect(row?.refreshTokenEnc).toMatch(/^v1\./);
+    expect(row?.accessTokenEnc).not.toContain("ya29");
+    expect((await status(u)).status).toBe("connected");
+
+    const { url } = await startGoogleConnect(u, {});
+    const back = await fake.approve(url);
+    const other = await user();
+    const stolen = await completeGoogleConnect(other, Object.fromEntries(back.searchParams));
+    expect(stolen.ok).toBe(false);
+    // The state was used up by the attempt above, whoever made it.
+    const replay = await completeGoogleConnect(u, Object.fromEntries(back.searchParams));
+    expect(replay).toMatchObject({ ok: false });
+  });
+
+  it("says so when the user declines at Google", async () => {
+    const u = await user();
+    const { url } = await startGoogleConnect(u, {});
+    const back = await fake.deny(url);
+    expect(await completeGoogleConnect(u, Object.fromEntries(back.searchParams))).toEqual({
+      ok: false,
+      message: "You declined access in Google, so nothing was connected.",
+    });
+  });
+});
+
+describe("CRM → Google", () => {
+  it("pushes create, move, rename, cancel and delete", async () => {
+    const u = await user();
+    const a = await book(u, "Coaching", "2026-03-05T10:00:00Z", "2026-03-05T11:00:00Z");
+    const b = await book(u, "Review", "2026-03-06T10:00:00Z", "2026-03-06T11:00:00Z");
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 2 });
+    let events = liveEvents(fake, u);
+    expect(events.map((e) => e.summary).sort()).toEqual(["Coaching", "Review"]);
+    const eventA = events.find((e) => e.summary === "Coaching")!;
+    expect(eventA.extendedProperties?.private?.crmBookingId).toBe(a.id);
+    expect(new Date(eventA.start!.dateTime!).toISOString()).toBe("2026-03-05T10:00:00.000Z");
+    expect(eventA.description).toContain("With Maya Lopez");
+
+    clock.advance(60_000);
+    const moved = await updateBooking(u, {
+      id: a.id,
+      version: a.version,
+      title: "Coaching (moved)",
+      startsAt: at("2026-03-05T14:00:00Z"),
+      endsAt: at("2026-03-05T15:30:00Z"),
+    });
+    await transitionBooking(u, { id: b.id, version: b.version, to: "cancelled" });
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 2 });
+    events = liveEvents(fake, u);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ summary: "Coaching (moved)", id: eventA.id });
+    expect(new Date(events[0]!.end!.dateTime!).toISOString()).toBe("2026-03-05T15:30:00.000Z");
+
+    await deleteBooking(u, moved.id);
+    await sync(u);
+    expect(liveEvents(fake, u)).toHaveLength(0);
+    // Nothing echoes back as a new booking.
+    await sync(u);
+    expect(await liveBookings(u)).toHaveLength(1); // the cancelled one
+  });
+
+  it("queues the push in the booking's transaction, and a proposed booking goes out as tentative", async () => {
+    const u = await user();
+    const b = await createBooking(u, {
+      clientId: u.clientId,
+      title: "Intro call",
+      startsAt: at("2026-03-07T10:00:00Z"),
+      endsAt: at("2026-03-07T10:30:00Z"),
+    });
+    const [job] = await u.db.execute<{ id: string }>(
+      `select id from pgboss.job where name = 'calendar.sync' and singleton_key = '${u.connectionId}' and state = 'created'` as never,
+    );
+    expect(job).toBeDefined();
+    await sync(u);
+    expect(liveEvents(fake, u)[0]).toMatchObject({ status: "tentative", summary: "Intro call" });
+    expect((await status(u)).pending).toBe(0);
+    expect(b.inGoogle).toBe(false);
+  });
+});
+
+describe("Google → CRM", () => {
+  it("pulls create, move, rename and delete; our own events never come back as new bookings", async () => {
+    const u = await user();
+    await book(u, "Ours", "2026-03-09T08:00:00Z", "2026-03-09T09:00:00Z");
+    await sync(u);
+    const theirs = fake.createEvent(
+      {
+        summary: "Dentist",
+        start: { dateTime: "2026-03-10T10:00:00+01:00" },
+        end: { dateTime: "2026-03-10T11:00:00+01:00" },
+      },
+      "primary",
+      u.account,
+    );
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pulled: 1, pushed: 0 });
+    let rows = await liveBookings(u);
+    expect(rows).toHaveLength(2);
+    const busy = rows.find((r) => r.googleEventId === theirs.id)!;
+    expect(busy).toMatchObject({ title: "Dentist", clientId: null, source: "google", status: "confirmed" });
+    expect(busy.startsAt.toISOString()).toBe("2026-03-10T09:00:00.000Z");
+
+    clock.advance(60_000);
+    fake.updateEvent(
+      theirs.id,
+      {
+        summary: "Dentist (moved)",
+        start: { dateTime: "2026-03-10T15:00:00Z" },
+        end: { dateTime: "2026-03-10T16:00:00Z" },
+      },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    rows = await liveBookings(u);
+    const moved = rows.find((r) => r.id === busy.id)!;
+    expect(moved).toMatchObject({ title: "Dentist (moved)" });
+    expect(moved.startsAt.toISOString()).toBe("2026-03-10T15:00:00.000Z");
+
+    fake.deleteEvent(theirs.id, "primary", u.account);
+    await sync(u);
+    expect((await liveBookings(u)).find((r) => r.id === busy.id)?.status).toBe("cancelled");
+    expect(await liveBookings(u)).toHaveLength(2);
+  });
+
+  it("imports all-day events and events written in other zones at the right instant", async () => {
+    const u = await user({ timeZone: "America/New_York" });
+    const allDay = fake.createEvent(
+      { summary: "Conference", start: { date: "2026-03-12" }, end: { date: "2026-03-14" } },
+      "primary",
+      u.account,
+    );
+    const tokyo = fake.createEvent(
+      {
+        summary: "Call with Tokyo",
+        start: { dateTime: "2026-03-16T09:00:00", timeZone: "Asia/Tokyo" },
+        end: { dateTime: "2026-03-16T10:00:00", timeZone: "Asia/Tokyo" },
+      },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    const rows = await liveBookings(u);
+    const conference = rows.find((r) => r.googleEventId === allDay.id)!;
+    expect(conference.allDay).toBe(true);
+    expect(conference.startsAt.toISOString()).toBe("2026-03-12T04:00:00.000Z"); // midnight in New York (EDT)
+    expect(conference.endsAt.toISOString()).toBe("2026-03-14T04:00:00.000Z");
+    const call = rows.find((r) => r.googleEventId === tokyo.id);
+    expect(call?.startsAt.toISOString()).toBe("2026-03-16T00:00:00.000Z");
+  });
+
+  it("expands recurring events inside the window", async () => {
+    const u = await user();
+    fake.createEvent(
+      {
+        summary: "Weekly group",
+        start: { dateTime: "2026-03-03T17:00:00+01:00", timeZone: "Europe/Berlin" },
+        end: { dateTime: "2026-03-03T18:00:00+01:00", timeZone: "Europe/Berlin" },
+        recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4"],
+      },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    const rows = (await liveBookings(u)).filter((r) => r.title === "Weekly group");
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((r) => r.googleEventId)).size).toBe(4);
+  });
+
+  it("first full sync of 2,500 events comes in pages with no duplicates; 410 recovers with none either", async () => {
+    const u = await user();
+    const start = Date.parse("2026-03-03T00:00:00Z");
+    for (let i = 0; i < 2_600; i++) {
+      const s = new Date(start + i * 3600_000);
+      fake.createEvent(
+        {
+          summary: `Event ${i}`,
+          start: { dateTime: s.toISOString() },
+          end: { dateTime: new Date(s.getTime() + 1800_000).toISOString() },
+        },
+        "primary",
+        u.account,
+      );
+    }
+    fake.resetCounters();
+    const first = await sync(u);
+    expect(first).toMatchObject({ outcome: "synced", pulled: 2_600, fullSync: true });
+    const lists = fake.requests.filter((r) => r.method === "GET" && r.path.endsWith("/events"));
+    expect(lists.length).toBeGreaterThanOrEqual(2); // paged
+    expect(await liveBookings(u)).toHaveLength(2_600);
+
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pulled: 0, fullSync: false });
+
+    fake.expireSyncTokens();
+    const changed = fake.events("primary", u.account)[5]!;
+    clock.advance(60_000);
+    fake.updateEvent(changed.id, { summary: "Renamed while the token expired" }, "primary", u.account);
+    const recovered = await sync(u);
+    expect(recovered).toMatchObject({ outcome: "synced", fullSync: true });
+    const rows = await liveBookings(u);
+    expect(rows).toHaveLength(2_600);
+    expect(new Set(rows.map((r) => r.googleEventId)).size).toBe(2_600);
+    expect(rows.find((r) => r.googleEventId === changed.id)?.title).toBe("Renamed while the token expired");
+  }, 120_000);
+});
+
+describe("conflicts", () => {
+  it("last write wins: a later edit in Google beats an earlier one here, with a notice", async () => {
+    const u = await user();
+    const b = await book(u, "Session", "2026-03-20T10:00:00Z", "2026-03-20T11:00:00Z");
+    await sync(u);
+    const eventId = liveEvents(fake, u)[0]!.id;
+    clock.advance(60_000);
+    await updateBooking(u, { id: b.id, version: b.version, title: "Edited here" });
+    clock.advance(60_000);
+    fake.updateEvent(eventId, { summary: "Edited in Google" }, "primary", u.account);
+    await sync(u);
+    const [row] = await liveBookings(u);
+    expect(row).toMatchObject({
+      title: "Edited in Google",
+      syncNotice: "Changed in Google Calendar after your edit: kept Google's version",
+    });
+    expect(liveEvents(fake, u)[0]?.summary).toBe("Edited in Google");
+    expect((await status(u)).notices).toHaveLength(1);
+  });
+
+  it("last write wins: a later edit here beats an earlier one in Google, and Google gets ours", async () => {
+    const u = await user();
+    const b = await book(u, "Session", "2026-03-20T10:00:00Z", "2026-03-20T11:00:00Z");
+    await sync(u);
+    const eventId = liveEvents(fake, u)[0]!.id;
+    clock.advance(60_000);
+    fake.updateEvent(eventId, { summary: "Edited in Google" }, "primary", u.account);
+    clock.advance(60_000);
+    await updateBooking(u, { id: b.id, version: b.version, title: "Edited here, later" });
+    await sync(u);
+    expect((await liveBookings(u))[0]?.title).toBe("Edited here, later");
+    expect(liveEvents(fake, u)[0]?.summary).toBe("Edited here, later");
+  });
+
+  it("an event moved in Google onto a taken slot is kept and flagged, never dropped", async () => {
+    const u = await user();
+    const held = await book(u, "Held here", "2026-03-21T10:00:00Z", "2026-03-21T11:00:00Z");
+    const theirs = fake.createEvent(
+      {
+        summary: "Moved there",
+        start: { dateTime: "2026-03-21T14:00:00Z" },
+        end: { dateTime: "2026-03-21T15:00:00Z" },
+      },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    clock.advance(60_000);
+    fake.updateEvent(
+      theirs.id,
+      { start: { dateTime: "2026-03-21T10:30:00Z" }, end: { dateTime: "2026-03-21T11:30:00Z" } },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    const flagged = (await liveBookings(u)).find((r) => r.googleEventId === theirs.id)!;
+    expect(flagged.startsAt.toISOString()).toBe("2026-03-21T10:30:00.000Z");
+    expect(flagged.syncConflict).toContain('Overlaps "Held here"');
+    expect((await status(u)).conflicts).toHaveLength(1);
+
+    // The user cancels the booking in the way: the flag clears on the next sync.
+    await transitionBooking(u, { id: held.id, version: held.version, to: "cancelled" });
+    await sync(u);
+    expect((await liveBookings(u)).find((r) => r.id === flagged.id)?.syncConflict).toBeNull();
+  });
+});
+
+describe("when things go wrong", () => {
+  it("refreshes the access token before it expires, and after a 401", async () => {
+    const u = await user();
+    await book(u, "A", "2026-03-22T10:00:00Z", "2026-03-22T11:00:00Z");
+    fake.resetCounters();
+    clock.advance(58 * 60_000); // within 5 minutes of the hour's expiry
+    await sync(u);
+    expect(fake.requests.filter((r) => r.path === "/token")).toHaveLength(1);
+    expect(liveEvents(fake, u)).toHaveLength(1);
+
+    fake.resetCounters();
+    fake.expireAccessTokens();
+    await book(u, "B", "2026-03-23T10:00:00Z", "2026-03-23T11:00:00Z");
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 1 });
+    expect(fake.requests.filter((r) => r.status === 401)).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.path === "/token")).toHaveLength(1);
+  });
+
+  it("invalid_grant disconnects; edits queue up; a reconnect drains them", async () => {
+    const u = await user();
+    await book(u, "Before", "2026-03-24T10:00:00Z", "2026-03-24T11:00:00Z");
+    await sync(u);
+    fake.revokeAccess(u.account);
+    await book(u, "While disconnected", "2026-03-25T10:00:00Z", "2026-03-25T11:00:00Z");
+    expect(await sync(u)).toEqual({ outcome: "disconnected" });
+    const down = await status(u);
+    expect(down).toMatchObject({ status: "disconnected", pending: 1 });
+    expect(down.lastError).toContain("Reconnect");
+    await book(u, "Also while disconnected", "2026-03-26T10:00:00Z", "2026-03-26T11:00:00Z");
+    expect(await sync(u)).toEqual({ outcome: "disconnected" });
+    expect(liveEvents(fake, u)).toHaveLength(1);
+
+    await connect(u, fake, u.account);
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 2 });
+    expect(
+      liveEvents(fake, u)
+        .map((e) => e.summary)
+        .sort(),
+    ).toEqual(["Also while disconnected", "Before", "While disconnected"]);
+    expect((await status(u)).status).toBe("connected");
+  });
+
+  it("429 and rate-limit storms back off and get through with nothing lost", async () => {
+    const u = await user();
+    for (let i = 0; i < 5; i++) await book(u, `S${i}`, `2026-03-2${i}T07:00:00Z`, `2026-03-2${i}T08:00:00Z`);
+    fake.fail({ kind: "429", times: 3 });
+    fake.fail({ kind: "403-rate", times: 2 });
+    fake.fail({ kind: "403-user-rate", times: 1 });
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 5 });
+    expect(liveEvents(fake, u)).toHaveLength(5);
+  });
+
+  it("5xx beyond the in-run retries fails the run (for the job queue to retry) and nothing is lost", async () => {
+    const u = await user();
+    await book(u, "Later", "2026-03-27T10:00:00Z", "2026-03-27T11:00:00Z");
+    fake.fail({ kind: "500", times: 10 });
+    await expect(sync(u)).rejects.toMatchObject({ kind: "unavailable" });
+    expect(await status(u)).toMatchObject({
+      status: "error",
+      lastError: "Google Calendar did not answer; sync will retry.",
+    });
+    fake.resetCounters();
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 1 });
+    expect((await status(u)).status).toBe("connected");
+  });
+
+  it("pauses when the quota is used up and resumes by itself the next minute", async () => {
+    const u = await user({ deps: { quotaPerMinute: 2 } });
+    clock.set(new Date(Math.ceil(clock.now().getTime() / 60_000) * 60_000 + 60_000)); // a fresh minute
+    for (let i = 0; i < 3; i++) await book(u, `Q${i}`, `2026-04-0${i + 1}T10:00:00Z`, `2026-04-0${i + 1}T11:00:00Z`);
+    const paused = await sync(u);
+    expect(paused.outcome).toBe("paused");
+    expect((await status(u)).status).toBe("paused");
+    expect(await sync(u)).toMatchObject({ outcome: "paused" });
+    let outcome = paused;
+    for (let minute = 0; minute < 6 && outcome.outcome !== "synced"; minute++) {
+      clock.advance(60_000);
+      outcome = await sync(u);
+    }
+    expect(outcome.outcome).toBe("synced");
+    expect(liveEvents(fake, u)).toHaveLength(3);
+  });
+
+  it("two syncs of one connection never run at once", async () => {
+    const u = await user();
+    for (let i = 0; i < 3; i++) await book(u, `P${i}`, `2026-04-1${i}T10:00:00Z`, `2026-04-1${i}T11:00:00Z`);
+    fake.fail({ kind: "slow", slowMs: 300, times: 1 });
+    const outcomes = await Promise.all([sync(u), sync(u), runCalendarSync(u, u.connectionId)]);
+    expect(outcomes.filter((o) => o.outcome === "synced")).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === "busy")).toHaveLength(2);
+    expect(liveEvents(fake, u)).toHaveLength(3);
+  });
+
+  it("disconnect revokes at Google and forgets the tokens; bookings stay", async () => {
+    const u = await user();
+    await book(u, "Stays", "2026-04-20T10:00:00Z", "2026-04-20T11:00:00Z");
+    fake.createEvent(
+      { summary: "Mirror", start: { dateTime: "2026-04-21T10:00:00Z" }, end: { dateTime: "2026-04-21T11:00:00Z" } },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    expect(await disconnectGoogle(u)).toEqual({ disconnected: true });
+    expect((await status(u)).status).toBe("not_connected");
+    expect((await liveBookings(u)).map((b) => b.title)).toEqual(["Stays"]);
+    expect(fake.requests.some((r) => r.path === "/revoke" && r.status === 200)).toBe(true);
+    // Reconnecting to the same calendar links the existing event instead of duplicating it.
+    await connect(u, fake, u.account);
+    const [connection] = await u.db
+      .select()
+      .from(schema.calendarConnections)
+      .where(eq(schema.calendarConnections.userId, u.userId));
+    await runCalendarSync(u, connection!.id);
+    expect(
+      liveEvents(fake, u)
+        .map((e) => e.summary)
+        .sort(),
+    ).toEqual(["Mirror", "Stays"]);
+    expect((await liveBookings(u)).map((b) => b.title).sort()).toEqual(["Mirror", "Stays"]);
+  });
+});
+
+describe("push notifications", () => {
+  let receiver: Server;
+  let worker: JobRuntime;
+  let address: string;
+  const realClock = { now: () => new Date() };
+
+  beforeAll(async () => {
+    // Stands in for /webhooks/google-calendar (apps/server tests the route itself).
+    receiver = createServer((req, res) => {
+      void handleGoogleNotification({ db: testDb().db, clock: realClock, jobs: worker.queue }, req.headers).then(
+        (outcome) => res.writeHead(outcome.status).end(),
+        () => res.writeHead(500).end(),
+      );
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    address = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/google-calendar`;
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  it("a change in Google arrives as a notification and is pulled within seconds", async () => {
+    const pushFake = await startFakeGoogle();
+    try {
+      const deps = syncDeps(pushFake, { pushAddress: address });
+      worker = await startJobRuntime({
+        connectionString: testDb().url,
+        definitions: [calendarSyncJob] as never[],
+        work: true,
+        context: () => ({ db: testDb().db, clock: realClock, calendar: deps }),
+        log: quiet,
+      });
+      const u = await connectedUser(testDb(), pushFake, worker.queue, {
+        clock: new ManualClock(new Date()),
+        deps: { pushAddress: address },
+      });
+      // The first sync (queued by connect) opens the channel.
+      await waitFor(async () => {
+        const [row] = await u.db
+          .select()
+          .from(schema.calendarConnections)
+          .where(eq(schema.calendarConnections.id, u.connectionId));
+        return Boolean(row?.channelId && row.lastSyncedAt);
+      });
+      expect(pushFake.channels).toHaveLength(1);
+      const startsAt = new Date(Date.now() + 3 * 24 * 3600_000);
+      const event = pushFake.createEvent(
+        {
+          summary: "Booked in Google",
+          start: { dateTime: startsAt.toISOString() },
+          end: { dateTime: new Date(startsAt.getTime() + 3600_000).toISOString() },
+        },
+        "primary",
+        u.account,
+      );
+      const began = Date.now();
+      await waitFor(async () => (await liveBookings(u)).some((b) => b.googleEventId === event.id));
+      expect(Date.now() - began).toBeLessThan(10_000);
+      expect(pushFake.notifications.some((n) => n.state === "exists" && n.status === 200)).toBe(true);
+    } finally {
+      await pushFake.close();
+    }
+  }, 30_000);
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("waitFor: condition not met in time");
+}
