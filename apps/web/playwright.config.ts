@@ -7,6 +7,10 @@ import { defineConfig } from "@playwright/test";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// The fake Google (Calendar + OAuth consent page) and its control API, for the Google sync spec.
+const fakeGooglePort = port + 1;
+const fakeGoogleControl = `http://127.0.0.1:${port + 2}`;
+const fakeGoogle = `http://127.0.0.1:${fakeGooglePort}`;
 
 if (!existsSync(path.join(here, "dist", "index.html"))) {
   throw new Error("apps/web/dist is missing: run `pnpm --filter @crm/web build` before the e2e tests.");
@@ -24,6 +28,13 @@ const serverEnv: Record<string, string> = {
   WORKERS: process.env.E2E_WORKERS ?? "on",
   CRM_DEMO_DATA: "off",
   LOG_LEVEL: "warn",
+  GOOGLE_CLIENT_ID: "fake-client-id.apps.googleusercontent.com",
+  GOOGLE_CLIENT_SECRET: "fake-client-secret",
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 42).toString("base64"),
+  GOOGLE_AUTH_URL: `${fakeGoogle}/o/oauth2/v2/auth`,
+  GOOGLE_TOKEN_URL: `${fakeGoogle}/token`,
+  GOOGLE_REVOKE_URL: `${fakeGoogle}/revoke`,
+  GOOGLE_API_URL: `${fakeGoogle}/`,
 };
 if (process.env.DATABASE_URL) serverEnv.DATABASE_URL = process.env.DATABASE_URL;
 
@@ -55,14 +66,26 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium", viewport: { width: 1280, height: 800 } } }],
-  webServer: {
-    command: "node --import tsx ../server/src/server.ts",
-    cwd: here,
-    url: `${baseURL}/health`,
-    env: serverEnv,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "node --import tsx ../../packages/testing/src/fake-google-cli.ts",
+      cwd: here,
+      url: `${fakeGoogleControl}/health`,
+      env: { FAKE_GOOGLE_PORT: String(fakeGooglePort), FAKE_GOOGLE_CONTROL_PORT: String(port + 2) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "node --import tsx ../server/src/server.ts",
+      cwd: here,
+      url: `${baseURL}/health`,
+      env: serverEnv,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

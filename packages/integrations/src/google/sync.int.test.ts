@@ -17,7 +17,7 @@ import {
 import { schema } from "@crm/db";
 import { useTestDatabase } from "@crm/testing";
 import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type JobRuntime, startJobRuntime } from "../jobs/pg-boss";
 import {
@@ -144,7 +144,7 @@ describe("CRM → Google", () => {
       endsAt: at("2026-03-07T10:30:00Z"),
     });
     const [job] = await u.db.execute<{ id: string }>(
-      `select id from pgboss.job where name = 'calendar.sync' and singleton_key = '${u.connectionId}' and state = 'created'` as never,
+      sql`select id from pgboss.job where name = 'calendar.sync' and singleton_key = ${u.connectionId} and state = 'created'`,
     );
     expect(job).toBeDefined();
     await sync(u);
@@ -438,6 +438,83 @@ describe("when things go wrong", () => {
     expect(outcomes.filter((o) => o.outcome === "busy")).toHaveLength(2);
     expect(liveEvents(fake, u)).toHaveLength(3);
   });
+
+  it("two workers given many sync jobs for one connection never sync it at the same time", async () => {
+    const inFlight = { now: 0, max: 0, calls: 0 };
+    const base = syncDeps(fake);
+    // Counts Calendar calls in flight for this connection, across both workers.
+    const watched = {
+      ...base,
+      provider: {
+        ...base.provider,
+        authorizationUrl: base.provider.authorizationUrl.bind(base.provider),
+        exchangeCode: base.provider.exchangeCode.bind(base.provider),
+        refresh: base.provider.refresh.bind(base.provider),
+        revoke: base.provider.revoke.bind(base.provider),
+        api(token: string) {
+          const api = base.provider.api(token);
+          return Object.fromEntries(
+            Object.entries(api).map(([name, method]) => [
+              name,
+              async (...args: unknown[]) => {
+                inFlight.now += 1;
+                inFlight.calls += 1;
+                inFlight.max = Math.max(inFlight.max, inFlight.now);
+                try {
+                  return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+                } finally {
+                  inFlight.now -= 1;
+                }
+              },
+            ]),
+          ) as unknown as ReturnType<typeof base.provider.api>;
+        },
+      },
+    };
+    const u = await user();
+    for (let i = 0; i < 4; i++) await book(u, `W${i}`, `2026-04-2${i}T10:00:00Z`, `2026-04-2${i}T11:00:00Z`);
+    // Earlier tests left syncs of other connections queued: only this connection's may run here.
+    await u.db.execute(
+      sql`delete from pgboss.job where name = ${calendarSyncJob.name} and data->>'connectionId' <> ${u.connectionId}`,
+    );
+    const workers = await Promise.all(
+      [1, 2].map(() =>
+        startJobRuntime({
+          connectionString: testDb().url,
+          definitions: allJobs,
+          work: true,
+          context: () => ({ db: testDb().db, clock, calendar: watched }),
+          log: quiet,
+        }),
+      ),
+    );
+    try {
+      fake.fail({ kind: "slow", slowMs: 150, times: 20 });
+      // Straight into the queue under distinct singleton keys (past the per-connection one): only
+      // the lease on the connection keeps the runs apart.
+      const ids = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          workers[0]!.boss.send(
+            calendarSyncJob.name,
+            { userId: u.userId, connectionId: u.connectionId },
+            { singletonKey: `${u.connectionId}:${i}` },
+          ),
+        ),
+      );
+      expect(ids.every(Boolean)).toBe(true);
+      await waitFor(async () => {
+        const jobs = await Promise.all(ids.map((id) => workers[0]!.boss.getJobById(calendarSyncJob.name, id!)));
+        const done = jobs.every((job) => job?.state === "completed");
+        const now = await status(u);
+        return done && now.pending === 0 && now.status === "connected";
+      }, 25_000);
+      expect(inFlight.calls).toBeGreaterThan(0);
+      expect(inFlight.max).toBe(1);
+      expect(liveEvents(fake, u)).toHaveLength(4);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  }, 40_000);
 
   it("disconnect revokes at Google and forgets the tokens; bookings stay", async () => {
     const u = await user();
