@@ -141,7 +141,7 @@ export async function startJobRuntime(options: JobRuntimeOptions): Promise<JobRu
       await boss.work(
         definition.name,
         {
-          batchSize: 10,
+          batchSize: 50,
           // Full batches mean more work waiting: fetch again at once instead of waiting to poll.
           burstWhenBatchFull: true,
           pollingIntervalSeconds: 2,
