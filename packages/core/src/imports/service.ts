@@ -1,5 +1,5 @@
 import { schema } from "@crm/db";
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext, CoreContext } from "../context";
@@ -56,9 +56,14 @@ function toMapping(raw: Record<string, string | null> | null | undefined): Impor
 }
 
 /** Live clients of the owner that already have an email of the file (case-insensitive). */
-async function existingByEmail(ctx: AuthedContext, emails: string[]) {
-  const keys = [...new Set(emails.map((e) => e.toLowerCase()))];
-  if (keys.length === 0) return new Map<string, { id: string; name: string; version: number }>();
+type ExistingClient = { id: string; name: string; version: number };
+
+/**
+ * The owner's live clients with an email, by lowercased email: read once per import. (Looking them
+ * up per batch planned as a walk over all the owner's rows, which grew with every batch inserted in
+ * the same transaction and made a 50k-row import quadratic.)
+ */
+async function liveClientsByEmail(ctx: AuthedContext): Promise<Map<string, ExistingClient>> {
   const rows = await ctx.db
     .select({
       id: clients.id,
@@ -68,7 +73,7 @@ async function existingByEmail(ctx: AuthedContext, emails: string[]) {
       version: clients.version,
     })
     .from(clients)
-    .where(and(eq(clients.userId, ctx.userId), isNull(clients.deletedAt), inArray(sql`lower(${clients.email})`, keys)));
+    .where(and(eq(clients.userId, ctx.userId), isNull(clients.deletedAt), isNotNull(clients.email)));
   return new Map(
     rows.map((r) => [
       r.email!.toLowerCase(),
@@ -89,10 +94,7 @@ async function describeImport(ctx: AuthedContext, row: typeof imports.$inferSele
     const mapped = mapRow(r.values, chosen, { phoneRegion: region });
     if (mapped.ok && mapped.client.email) emails.push({ line: r.line, email: mapped.client.email });
   }
-  const existing = await existingByEmail(
-    ctx,
-    emails.map((e) => e.email),
-  );
+  const existing = await liveClientsByEmail(ctx);
   const duplicates: ExistingDuplicate[] = emails
     .filter((e) => existing.has(e.email.toLowerCase()))
     .map((e) => {
@@ -304,16 +306,13 @@ export async function runImport(
       const tx: AuthedContext = { ...owner, db };
       await lockPipeline(tx);
       const stage = (await listStages(tx))[0]?.id ?? null;
+      const existing = await liveClientsByEmail(tx);
       let position = stage ? await nextPositionIn(tx, stage) : 0;
 
       for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
         const batch = file.rows.slice(start, start + IMPORT_BATCH_SIZE);
         try {
           const mapped = batch.map((r) => ({ row: r, result: mapRow(r.values, mapping, { phoneRegion: region }) }));
-          const existing = await existingByEmail(
-            tx,
-            mapped.flatMap((m) => (m.result.ok && m.result.client.email ? [m.result.client.email] : [])),
-          );
           const inserts: { line: number; client: typeof clients.$inferInsert; note: string | null }[] = [];
           for (const { row: r, result } of mapped) {
             if (!result.ok) {
