@@ -1,5 +1,5 @@
 import { schema } from "@crm/db";
-import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext, CoreContext } from "../context";
