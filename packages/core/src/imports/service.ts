@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { schema } from "@crm/db";
-import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext, CoreContext } from "../context";
@@ -354,23 +355,40 @@ export async function runImport(
             });
           }
           if (inserts.length) {
-            const created = await db
-              .insert(clients)
-              .values(inserts.map((i) => i.client))
-              .returning({ id: clients.id });
+            // The whole batch as one JSON parameter expanded by the server: one small statement that
+            // prepares once, instead of ~1,300 bound parameters rebuilt per batch. Ids are made here,
+            // so notes and activity rows need nothing back from the insert.
+            const created = inserts.map(() => ({ id: randomUUID() }));
+            await db.execute(sql`
+              insert into ${clients} (id, user_id, first_name, last_name, email, phone, company, status, stage_id,
+                                      position, tags, source, created_at, updated_at)
+              select r.id, ${input.userId}::uuid, r.first_name, r.last_name, r.email, r.phone, r.company,
+                     r.status::client_status, ${stage}::uuid, r.position,
+                     array(select jsonb_array_elements_text(r.tags)), r.source,
+                     ${now().toISOString()}::timestamptz, ${now().toISOString()}::timestamptz
+                from jsonb_to_recordset(${JSON.stringify(
+                  inserts.map(({ client: c }, i) => ({
+                    id: created[i]!.id,
+                    first_name: c.firstName ?? null,
+                    last_name: c.lastName ?? null,
+                    email: c.email ?? null,
+                    phone: c.phone ?? null,
+                    company: c.company ?? null,
+                    status: c.status ?? "active",
+                    position: c.position ?? null,
+                    tags: c.tags ?? [],
+                    source: c.source ?? null,
+                  })),
+                )}::jsonb) as r(id uuid, first_name text, last_name text, email text, phone text, company text,
+                                 status text, position int, tags jsonb, source text)`);
             counts.created += created.length;
-            await db.insert(activityLogs).values(
-              created.map((c) => ({
-                userId: input.userId,
-                actorId: input.userId,
-                entityType: "client",
-                entityId: c.id,
-                clientId: c.id,
-                action: "imported",
-                changes: { import: { before: null, after: row.filename } },
-                createdAt: now(),
-              })),
-            );
+            // One "imported" entry per client, from an array of ids (4 parameters, not 800).
+            await db.execute(sql`
+              insert into ${activityLogs} (user_id, actor_id, entity_type, entity_id, client_id, action, changes, created_at)
+              select ${input.userId}::uuid, ${input.userId}::uuid, 'client', id, id, 'imported', ${JSON.stringify({
+                import: { before: null, after: row.filename },
+              })}::jsonb, ${now().toISOString()}::timestamptz
+                from unnest(${`{${created.map((c) => c.id).join(",")}}`}::uuid[]) as id`);
             const notes = created.flatMap((c, i) =>
               inserts[i]!.note
                 ? [
@@ -391,12 +409,13 @@ export async function runImport(
         }
         const processed = Math.min(total, start + batch.length);
         // Outside the transaction, so the progress bar moves while the import is still uncommitted.
-        await ctx.db.update(imports).set({ processedRows: processed }).where(eq(imports.id, row.id));
-        await onBatch?.({ processed, total });
+        // The same statement reads the Cancel flag: one round trip per batch.
         const [flag] = await ctx.db
-          .select({ cancel: imports.cancelRequested })
-          .from(imports)
-          .where(eq(imports.id, row.id));
+          .update(imports)
+          .set({ processedRows: processed })
+          .where(eq(imports.id, row.id))
+          .returning({ cancel: imports.cancelRequested });
+        await onBatch?.({ processed, total });
         if (flag?.cancel) throw new ImportCancelled();
       }
       // The deferred constraint on card positions is checked here, at commit.
