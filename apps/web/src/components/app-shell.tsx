@@ -16,6 +16,7 @@ import {
 import { type ReactNode, useEffect, useState } from "react";
 import { useCurrentUser, useSignOut } from "../lib/auth";
 import { cn } from "../lib/utils";
+import { SyncBanner, useSyncNeedsAttention } from "./google-sync/sync-banner";
 import { Logo } from "./logo";
 import { Spinner } from "./ui/spinner";
 
@@ -34,6 +35,7 @@ const secondaryNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
 ];
 
 function NavItem({ to, label, icon: Icon }: { to: NavPath; label: string; icon: LucideIcon }) {
+  const attention = useSyncNeedsAttention() && to === "/settings";
   return (
     <li>
       <Link
@@ -50,6 +52,12 @@ function NavItem({ to, label, icon: Icon }: { to: NavPath; label: string; icon: 
           aria-hidden="true"
         />
         {label}
+        {attention ? (
+          <span className="ml-auto flex items-center gap-1.5 text-xs font-medium text-red-600">
+            <span className="size-2 rounded-full bg-red-500" aria-hidden="true" />
+            <span className="sr-only">Google Calendar needs attention</span>
+          </span>
+        ) : null}
       </Link>
     </li>
   );
@@ -187,6 +195,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             layout === "full" ? "max-w-none" : layout === "wide" ? "max-w-7xl" : "max-w-5xl",
           )}
         >
+          <SyncBanner />
           {children}
         </main>
       </div>

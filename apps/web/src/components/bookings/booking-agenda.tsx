@@ -81,7 +81,7 @@ function BookingRow({ booking, zone }: { booking: BookingView; zone: string }) {
           {booking.title}
         </p>
         <p className="flex min-w-0 items-center gap-3 text-sm text-zinc-500">
-          <span className="truncate">{booking.clientName ?? "No client"}</span>
+          <span className="truncate">{booking.clientName ?? "Busy (Google Calendar)"}</span>
           {booking.location ? (
             <span className="hidden min-w-0 items-center gap-1 truncate sm:inline-flex">
               <MapPin className="size-3.5 shrink-0" aria-hidden="true" />

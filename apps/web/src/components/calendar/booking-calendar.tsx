@@ -99,19 +99,28 @@ export function BookingCalendar({
     () =>
       bookings.map((b) => {
         const movable = BLOCKING_STATUSES.includes(b.status);
+        const busy = b.clientId === null;
         return {
           id: b.id,
           title: b.title,
-          start: b.startsAt,
-          end: b.endsAt,
-          classNames: ["crm-ev", `crm-ev--${b.status}`],
-          startEditable: movable,
-          durationEditable: movable,
+          // All-day events from Google span whole days in the user's zone.
+          ...(b.allDay
+            ? { allDay: true, start: dayKey(b.startsAt, zone), end: dayKey(b.endsAt, zone) }
+            : { start: b.startsAt, end: b.endsAt }),
+          classNames: [
+            "crm-ev",
+            `crm-ev--${b.status}`,
+            ...(busy ? ["crm-ev--busy"] : []),
+            ...(b.syncConflict ? ["crm-ev--conflict"] : []),
+          ],
+          startEditable: movable && !b.allDay,
+          durationEditable: movable && !b.allDay,
           extendedProps: { status: b.status, clientName: b.clientName },
         };
       }),
-    [bookings],
+    [bookings, zone],
   );
+  const hasAllDay = bookings.some((b) => b.allDay);
 
   // The URL decides what is shown: follow it (back/forward, links) when it differs from the calendar.
   useEffect(() => {
@@ -299,7 +308,7 @@ export function BookingCalendar({
           moreLinkClick="popover"
           slotEventOverlap={false}
           eventMaxStack={4}
-          allDaySlot={false}
+          allDaySlot={hasAllDay}
           scrollTime="08:00:00"
           scrollTimeReset={false}
           slotDuration="00:30:00"
@@ -361,7 +370,10 @@ function EventContent({
       <span className="crm-ev-line">
         <span className="crm-ev-time">{time}</span>
         <span className="crm-ev-title">{arg.event.title}</span>
-        <span className="sr-only">, {BOOKING_STATUS_LABELS[status]}</span>
+        <span className="sr-only">
+          , {booking && !booking.clientId ? "busy in Google Calendar, " : ""}
+          {BOOKING_STATUS_LABELS[status]}
+        </span>
       </span>
     );
   }
@@ -372,7 +384,8 @@ function EventContent({
         <span className="crm-ev-title">{arg.event.title}</span>
       </span>
       <span className="crm-ev-meta">
-        {booking?.clientName ? `${booking.clientName} · ` : ""}
+        {booking?.clientName ? `${booking.clientName} · ` : booking && !booking.clientId ? "Busy (Google) · " : ""}
+        {booking?.syncConflict ? "Overlaps · " : ""}
         {BOOKING_STATUS_LABELS[status]}
       </span>
     </span>

@@ -54,7 +54,7 @@ export function BookingTooltip({ booking, anchor, zone }: { booking: BookingView
         <div className="flex items-start gap-2">
           <dt className="sr-only">Client</dt>
           <UserRound className="mt-0.5 size-4 shrink-0 text-zinc-400" aria-hidden="true" />
-          <dd>{booking.clientName ?? "No client"}</dd>
+          <dd>{booking.clientName ?? "Busy (Google Calendar)"}</dd>
         </div>
         <div className="flex items-start gap-2">
           <dt className="sr-only">When</dt>

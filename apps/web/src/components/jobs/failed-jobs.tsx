@@ -14,6 +14,7 @@ type FailedJob = RouterOutputs["jobs"]["failed"][number];
 const QUEUE_LABELS: Record<string, string> = {
   "reminders.send": "Reminder email",
   "imports.run": "Import",
+  "calendar.sync": "Google Calendar sync",
 };
 
 function queueLabel(queue: string): string {

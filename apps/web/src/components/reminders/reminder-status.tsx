@@ -133,7 +133,7 @@ export function ReminderStatus({ bookingId, canResend = true, className }: Remin
             Could not load the reminder: {userMessage(reminder.error)}
           </p>
         ) : (
-          <p className="flex min-w-0 flex-1 items-start gap-2 text-sm text-zinc-600" aria-live="polite">
+          <p className="flex min-w-[12rem] flex-1 items-start gap-2 text-sm text-zinc-600" aria-live="polite">
             <Icon className={cn("mt-0.5 size-4 shrink-0", tone)} aria-hidden="true" />
             <span className="min-w-0">{line}</span>
             {data?.status ? <EmailStatusBadge status={data.status} className="ml-1" /> : null}

@@ -20,6 +20,7 @@ import { StatusBadge, TRANSITION_LABELS } from "../../../components/bookings/sta
 import { TimeZoneNotice } from "../../../components/bookings/time-zone-notice";
 import type { BookingView } from "../../../components/bookings/types";
 import { useBookingActions } from "../../../components/bookings/use-booking-actions";
+import { BookingSyncAlerts, BusyBlockClient, InGoogleBadge } from "../../../components/google-sync/booking-sync-info";
 import { ReminderStatus } from "../../../components/reminders/reminder-status";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -120,10 +121,11 @@ function BookingDetail({ booking }: { booking: BookingView }) {
               {booking.title}
             </h1>
             <StatusBadge status={booking.status} className="text-sm" />
+            <InGoogleBadge booking={booking} />
           </div>
           <p className="mt-1 text-sm text-zinc-500">
-            {formatLongDate(booking.startsAt, zone)} · {formatTimeRange(booking.startsAt, booking.endsAt, zone)}
-            {booking.clientName ? ` with ${booking.clientName}` : ""}
+            {when(booking, zone)}
+            {booking.clientName ? ` with ${booking.clientName}` : booking.clientId ? "" : " · busy (Google Calendar)"}
           </p>
         </div>
         <div className="flex shrink-0 flex-wrap gap-2">
@@ -137,19 +139,26 @@ function BookingDetail({ booking }: { booking: BookingView }) {
           </Button>
         </div>
       </header>
+      <BookingSyncAlerts booking={booking} />
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
         <Card>
           <CardContent className="divide-y divide-zinc-100 p-0">
             <DetailRow icon={Clock} label="When">
-              <p className="font-medium text-zinc-900">{formatLongDate(booking.startsAt, zone)}</p>
-              <p className="text-zinc-700 tabular-nums">
-                {formatTimeRange(booking.startsAt, booking.endsAt, zone)}{" "}
-                <span className="text-zinc-500">
-                  ({durationLabel(booking.endsAt.getTime() - booking.startsAt.getTime())}) · your time,{" "}
-                  {zone.replaceAll("_", " ")}
-                </span>
-              </p>
+              {booking.allDay ? (
+                <p className="font-medium text-zinc-900">{when(booking, zone)}</p>
+              ) : (
+                <p className="font-medium text-zinc-900">{formatLongDate(booking.startsAt, zone)}</p>
+              )}
+              {booking.allDay ? null : (
+                <p className="text-zinc-700 tabular-nums">
+                  {formatTimeRange(booking.startsAt, booking.endsAt, zone)}{" "}
+                  <span className="text-zinc-500">
+                    ({durationLabel(booking.endsAt.getTime() - booking.startsAt.getTime())}) · your time,{" "}
+                    {zone.replaceAll("_", " ")}
+                  </span>
+                </p>
+              )}
               {clientZone ? (
                 <p className="mt-1 flex items-center gap-1.5 text-zinc-700">
                   <Globe className="size-3.5 text-zinc-400" aria-hidden="true" />
@@ -175,7 +184,7 @@ function BookingDetail({ booking }: { booking: BookingView }) {
                   {booking.clientName}
                 </Link>
               ) : (
-                <span className="text-zinc-500">No client</span>
+                <BusyBlockClient booking={booking} />
               )}
             </DetailRow>
             <DetailRow icon={MapPin} label="Location">
@@ -204,9 +213,11 @@ function BookingDetail({ booking }: { booking: BookingView }) {
                 <span className="text-sm text-zinc-500">
                   {final
                     ? "Final: it can't change any more."
-                    : booking.status === "proposed"
-                      ? "Waiting for confirmation."
-                      : "Confirmed with the client."}
+                    : !booking.clientId
+                      ? "Busy time from Google Calendar."
+                      : booking.status === "proposed"
+                        ? "Waiting for confirmation."
+                        : "Confirmed with the client."}
                 </span>
               </div>
               {actions.transitionError ? <Alert variant="error">{actions.transitionError}</Alert> : null}
@@ -228,12 +239,14 @@ function BookingDetail({ booking }: { booking: BookingView }) {
               ) : null}
             </CardContent>
           </Card>
-          <Card>
-            <CardContent className="space-y-3">
-              <h2 className="text-sm font-semibold text-zinc-900">Reminder email</h2>
-              <ReminderStatus bookingId={booking.id} canResend={!final} />
-            </CardContent>
-          </Card>
+          {booking.clientId ? (
+            <Card>
+              <CardContent className="space-y-3">
+                <h2 className="text-sm font-semibold text-zinc-900">Reminder email</h2>
+                <ReminderStatus bookingId={booking.id} canResend={!final} />
+              </CardContent>
+            </Card>
+          ) : null}
           <Card>
             <CardContent className="space-y-2">
               <h2 className="text-sm font-semibold text-zinc-900">More</h2>
@@ -325,4 +338,14 @@ function DetailSkeleton() {
       </div>
     </div>
   );
+}
+
+/** The date and time line; all-day bookings (from Google) show their date(s) only. */
+function when(booking: BookingView, zone: string): string {
+  if (!booking.allDay)
+    return `${formatLongDate(booking.startsAt, zone)} · ${formatTimeRange(booking.startsAt, booking.endsAt, zone)}`;
+  const lastDay = new Date(booking.endsAt.getTime() - 1);
+  const first = formatLongDate(booking.startsAt, zone);
+  const last = formatLongDate(lastDay, zone);
+  return first === last ? `${first} · all day` : `${first} – ${last} · all day`;
 }

@@ -1,6 +1,7 @@
 import { changePasswordInput, PASSWORD_MIN_LENGTH, settingsUpdateInput } from "@crm/shared";
-import { createFileRoute } from "@tanstack/react-router";
-import { type FormEvent, useMemo, useRef, useState } from "react";
+import { createFileRoute, useNavigate } from "@tanstack/react-router";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
+import { GoogleCalendarCard } from "../../../components/google-sync/google-calendar-card";
 import { FailedJobs } from "../../../components/jobs/failed-jobs";
 import { PageHeader } from "../../../components/page-header";
 import { PasswordInput } from "../../../components/password-input";
@@ -18,18 +19,54 @@ import { type FormErrors, formErrorsFrom, hasErrors, userMessage, validate } fro
 import { phoneRegionOptions, timeZoneOptions } from "../../../lib/regions";
 import { trpc } from "../../../lib/trpc";
 
+/** Google's consent round trip comes back here with ?google=connected or ?google=error&message=… */
+interface SettingsSearch {
+  google?: "connected" | "error";
+  message?: string;
+}
+
 export const Route = createFileRoute("/_authed/settings/")({
+  validateSearch: (search: Record<string, unknown>): SettingsSearch => ({
+    ...(search.google === "connected" || search.google === "error" ? { google: search.google } : {}),
+    ...(typeof search.message === "string" ? { message: search.message.slice(0, 300) } : {}),
+  }),
   component: SettingsPage,
 });
+
+function useGoogleConnectOutcome(): string | null {
+  const search = Route.useSearch();
+  const navigate = useNavigate();
+  const { toast } = useToast();
+  const utils = trpc.useUtils();
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!search.google) return;
+    if (search.google === "connected") {
+      toast({ title: "Google Calendar connected", description: "The first sync is running." });
+      void utils.calendarSync.status.invalidate();
+    } else {
+      setError(search.message ?? "Google Calendar could not be connected.");
+    }
+    // The outcome is shown once: drop it from the address.
+    void navigate({ to: "/settings", search: {}, replace: true });
+  }, [search.google, search.message, navigate, toast, utils]);
+  return error;
+}
 
 type User = { id: string; email: string; name: string; timeZone: string; phoneRegion: string };
 
 function SettingsPage() {
   const settings = trpc.settings.get.useQuery();
+  const connectError = useGoogleConnectOutcome();
   return (
     <>
-      <PageHeader title="Settings" description="Your profile, regional defaults and password." />
+      <PageHeader title="Settings" description="Your profile, regional defaults, password and connected calendar." />
       <div className="space-y-6">
+        {connectError ? (
+          <Alert variant="error" title="Google Calendar was not connected">
+            {connectError}
+          </Alert>
+        ) : null}
         {settings.isPending ? (
           <ProfileSkeleton />
         ) : settings.isError ? (
@@ -47,6 +84,7 @@ function SettingsPage() {
         ) : (
           <ProfileForm key={settings.data.id} user={settings.data} />
         )}
+        <GoogleCalendarCard />
         <PasswordForm />
         <FailedJobs />
       </div>
