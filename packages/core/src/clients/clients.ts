@@ -428,6 +428,71 @@ function prefixTsQuery(query: string): string | null {
   return words.length ? words.map((w) => `${w}:*`).join(" & ") : null;
 }
 
+interface ListShape {
+  sort: ClientSort;
+  status: boolean;
+  stage: boolean;
+  tag: boolean;
+  cursor: boolean;
+}
+
+const listQueries = new WeakMap<object, Map<string, ReturnType<typeof buildListQuery>>>();
+
+/**
+ * The page query for one shape of filters, with placeholders for the values: built and prepared
+ * once per database handle. (Building a Drizzle query per request cost more than running it.)
+ */
+function listQuery(db: AuthedContext["db"], shape: ListShape) {
+  let byShape = listQueries.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    listQueries.set(db, byShape);
+  }
+  const key = `${shape.sort}|${shape.status}|${shape.stage}|${shape.tag}|${shape.cursor}`;
+  let query = byShape.get(key);
+  if (!query) {
+    query = buildListQuery(db, shape, `clients_list_${byShape.size}`);
+    byShape.set(key, query);
+  }
+  return query;
+}
+
+function buildListQuery(db: AuthedContext["db"], shape: ListShape, name: string) {
+  const spec = sortSpec(shape.sort);
+  const filters: (SQL | undefined)[] = [
+    eq(clients.userId, sql.placeholder("userId")),
+    isNull(clients.deletedAt),
+    shape.status ? sql`${clients.status} = ${sql.placeholder("status")}::client_status` : undefined,
+    shape.stage ? sql`${clients.stageId} = ${sql.placeholder("stageId")}::uuid` : undefined,
+    shape.tag ? sql`${clients.tags} @> array[${sql.placeholder("tag")}::text]` : undefined,
+  ];
+  if (shape.cursor) {
+    const columns = sql.join(
+      spec.keys.map((k) => k.column),
+      sql`, `,
+    );
+    const bounds = sql.join(
+      spec.keys.map((k, i) => sql`${sql.placeholder(`c${i}`)}::${sql.raw(k.cast)}`),
+      sql`, `,
+    );
+    filters.push(spec.descending ? sql`(${columns}) < (${bounds})` : sql`(${columns}) > (${bounds})`);
+  }
+  const order = spec.keys.map((k) => (spec.descending ? desc(k.column) : asc(k.column)));
+  return db
+    .select({
+      ...viewColumns,
+      cursorKeys: sql<string[]>`array[${sql.join(
+        spec.keys.map((k) => k.text),
+        sql`, `,
+      )}]`,
+    })
+    .from(clients)
+    .where(and(...filters))
+    .orderBy(...order)
+    .limit(sql.placeholder("limit"))
+    .prepare(name);
+}
+
 /**
  * A page of live clients. Without a search term: keyset pagination on the chosen sort (stable
  * while others insert). With one: ranked matches (prefix full-text, typo-tolerant similarity,
@@ -446,36 +511,27 @@ export async function listClients(ctx: AuthedContext, rawInput: z.input<typeof c
   if (input.query) return searchClients(ctx, input.query, filters, input.limit, input.cursor ?? null);
 
   const spec = sortSpec(input.sort);
-  if (input.cursor) {
-    const { values } = decodeCursor(input.cursor, input.sort);
-    if (values.length !== spec.keys.length) {
-      throw new DomainError("VALIDATION", "This page link is out of date; start from the first page", {
-        field: "cursor",
-      });
-    }
-    const columns = sql.join(
-      spec.keys.map((k) => k.column),
-      sql`, `,
-    );
-    const bounds = sql.join(
-      spec.keys.map((k, i) => sql`${values[i]}::${sql.raw(k.cast)}`),
-      sql`, `,
-    );
-    filters.push(spec.descending ? sql`(${columns}) < (${bounds})` : sql`(${columns}) > (${bounds})`);
+  const values = input.cursor ? decodeCursor(input.cursor, input.sort).values : null;
+  if (values && values.length !== spec.keys.length) {
+    throw new DomainError("VALIDATION", "This page link is out of date; start from the first page", {
+      field: "cursor",
+    });
   }
-  const order = spec.keys.map((k) => (spec.descending ? desc(k.column) : asc(k.column)));
-  const rows = await ctx.db
-    .select({
-      ...viewColumns,
-      cursorKeys: sql<string[]>`array[${sql.join(
-        spec.keys.map((k) => k.text),
-        sql`, `,
-      )}]`,
-    })
-    .from(clients)
-    .where(and(...filters))
-    .orderBy(...order)
-    .limit(input.limit + 1);
+  const query = listQuery(ctx.db, {
+    sort: input.sort,
+    status: Boolean(input.status),
+    stage: Boolean(input.stageId),
+    tag: Boolean(input.tag),
+    cursor: values !== null,
+  });
+  const rows = await query.execute({
+    userId: ctx.userId,
+    status: input.status ?? null,
+    stageId: input.stageId ?? null,
+    tag: input.tag ?? null,
+    limit: input.limit + 1,
+    ...Object.fromEntries((values ?? []).map((v, i) => [`c${i}`, v])),
+  });
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {

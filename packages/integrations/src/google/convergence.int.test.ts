@@ -5,41 +5,29 @@
  * seed in CI; `CONVERGENCE_SEED=<n>` and `CONVERGENCE_RUNS=<n>` explore more on demand.
  */
 import {
-  allJobs,
   createBooking,
   deleteBooking,
   isDomainError,
+  type JobQueue,
   ManualClock,
   transitionBooking,
   updateBooking,
 } from "@crm/core";
 import { schema } from "@crm/db";
-import { useTestDatabase } from "@crm/testing";
-import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
+import type { FakeGoogle } from "@crm/testing/fake-google";
 import { and, eq, isNull } from "drizzle-orm";
 import fc from "fast-check";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type JobRuntime, startJobRuntime } from "../jobs/pg-boss";
-import { connectedUser, type SyncUser, sync } from "./harness.test-util";
+import { beforeAll, expect, it } from "vitest";
+import { connectedUser, type SyncUser, sync, useSyncFixture } from "./harness.test-util";
 
-const testDb = useTestDatabase();
 const clock = new ManualClock("2026-05-04T08:00:00Z");
+const fixture = useSyncFixture(clock);
+const testDb = fixture.testDb;
 let fake: FakeGoogle;
-let sendOnly: JobRuntime;
-
-beforeAll(async () => {
-  fake = await startFakeGoogle({ clock });
-  sendOnly = await startJobRuntime({
-    connectionString: testDb().url,
-    definitions: allJobs,
-    work: false,
-    context: () => ({ db: testDb().db, clock }),
-    log: { info: () => {}, error: () => {} },
-  });
-});
-afterAll(async () => {
-  await sendOnly?.stop();
-  await fake?.close();
+let sendOnly: { queue: JobQueue };
+beforeAll(() => {
+  fake = fixture.fake();
+  sendOnly = { queue: fixture.queue() };
 });
 
 /** Half-hour slots over the next two weeks, so random moves both collide and not. */

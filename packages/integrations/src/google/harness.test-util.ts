@@ -5,6 +5,7 @@
  */
 import {
   type AuthedContext,
+  allJobs,
   type CalendarSyncDeps,
   calendarSyncStatus,
   completeGoogleConnect,
@@ -16,10 +17,43 @@ import {
 } from "@crm/core";
 import { schema } from "@crm/db";
 import type { TestDatabase } from "@crm/db/testing";
-import { createTestUser, uniqueEmail } from "@crm/testing";
-import type { FakeGoogle } from "@crm/testing/fake-google";
+import { createTestUser, uniqueEmail, useTestDatabase } from "@crm/testing";
+import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
 import { and, eq, isNull } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
+import { type JobRuntime, startJobRuntime } from "../jobs/pg-boss";
 import { createGoogleCalendarSync } from "./sync-deps";
+
+export const quietLog = { info: () => {}, error: () => {} };
+
+/**
+ * A test file's world: its database, a fake Google on `clock`, and a send-only job runtime (jobs are
+ * enqueued for real, nothing runs them unless the test starts workers). Call at the file's top level.
+ */
+export function useSyncFixture(clock: ManualClock) {
+  const testDb = useTestDatabase();
+  let fake: FakeGoogle | undefined;
+  let sendOnly: JobRuntime | undefined;
+  beforeAll(async () => {
+    fake = await startFakeGoogle({ clock });
+    sendOnly = await startJobRuntime({
+      connectionString: testDb().url,
+      definitions: allJobs,
+      work: false,
+      context: () => ({ db: testDb().db, clock }),
+      log: quietLog,
+    });
+  });
+  afterAll(async () => {
+    await sendOnly?.stop();
+    await fake?.close();
+  });
+  return {
+    testDb,
+    fake: () => fake!,
+    queue: () => sendOnly!.queue,
+  };
+}
 
 export const TEST_TOKEN_KEY = Buffer.alloc(32, 7).toString("base64");
 

@@ -8,6 +8,7 @@ import {
   deleteBooking,
   disconnectGoogle,
   handleGoogleNotification,
+  type JobQueue,
   ManualClock,
   runCalendarSync,
   startGoogleConnect,
@@ -15,7 +16,6 @@ import {
   updateBooking,
 } from "@crm/core";
 import { schema } from "@crm/db";
-import { useTestDatabase } from "@crm/testing";
 import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,31 +26,23 @@ import {
   connectedUser,
   liveBookings,
   liveEvents,
+  quietLog,
   type SyncUser,
   status,
   sync,
   syncDeps,
+  useSyncFixture,
 } from "./harness.test-util";
 
-const testDb = useTestDatabase();
-const quiet = { info: () => {}, error: () => {} };
 const clock = new ManualClock("2026-03-02T09:00:00Z");
+const fixture = useSyncFixture(clock);
+const testDb = fixture.testDb;
+const quiet = quietLog;
 let fake: FakeGoogle;
-let sendOnly: JobRuntime;
-
-beforeAll(async () => {
-  fake = await startFakeGoogle({ clock });
-  sendOnly = await startJobRuntime({
-    connectionString: testDb().url,
-    definitions: allJobs,
-    work: false,
-    context: () => ({ db: testDb().db, clock }),
-    log: quiet,
-  });
-});
-afterAll(async () => {
-  await sendOnly?.stop();
-  await fake?.close();
+let sendOnly: { queue: JobQueue };
+beforeAll(() => {
+  fake = fixture.fake();
+  sendOnly = { queue: fixture.queue() };
 });
 
 const user = (options: Parameters<typeof connectedUser>[3] = {}) =>
