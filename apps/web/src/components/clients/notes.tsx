@@ -155,7 +155,8 @@ function NoteItem({ note, clientId }: { note: Note; clientId: string }) {
     setEditing(current ? { body: current.body, version: current.version } : null);
   }
 
-  const edited = note.updatedAt.getTime() - note.createdAt.getTime() > 1000;
+  // Any saved edit bumps the version (comparing times missed an edit made within a second).
+  const edited = note.version > 1;
 
   return (
     <li className="group rounded-lg border border-zinc-200 bg-white px-4 py-3 shadow-xs">
