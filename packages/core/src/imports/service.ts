@@ -355,40 +355,42 @@ export async function runImport(
             });
           }
           if (inserts.length) {
-            // The whole batch as one JSON parameter expanded by the server: one small statement that
-            // prepares once, instead of ~1,300 bound parameters rebuilt per batch. Ids are made here,
-            // so notes and activity rows need nothing back from the insert.
+            // Ids are made here, so notes and activity rows need nothing back from the insert.
             const created = inserts.map(() => ({ id: randomUUID() }));
+            // Clients and their "imported" activity rows in one statement: the batch as one JSON
+            // parameter expanded by the server (prepares once, instead of ~1,300 bound parameters
+            // rebuilt per batch), the activity rows from what it inserted.
             await db.execute(sql`
-              insert into ${clients} (id, user_id, first_name, last_name, email, phone, company, status, stage_id,
-                                      position, tags, source, created_at, updated_at)
-              select r.id, ${input.userId}::uuid, r.first_name, r.last_name, r.email, r.phone, r.company,
-                     r.status::client_status, ${stage}::uuid, r.position,
-                     array(select jsonb_array_elements_text(r.tags)), r.source,
-                     ${now().toISOString()}::timestamptz, ${now().toISOString()}::timestamptz
-                from jsonb_to_recordset(${JSON.stringify(
-                  inserts.map(({ client: c }, i) => ({
-                    id: created[i]!.id,
-                    first_name: c.firstName ?? null,
-                    last_name: c.lastName ?? null,
-                    email: c.email ?? null,
-                    phone: c.phone ?? null,
-                    company: c.company ?? null,
-                    status: c.status ?? "active",
-                    position: c.position ?? null,
-                    tags: c.tags ?? [],
-                    source: c.source ?? null,
-                  })),
-                )}::jsonb) as r(id uuid, first_name text, last_name text, email text, phone text, company text,
-                                 status text, position int, tags jsonb, source text)`);
-            counts.created += created.length;
-            // One "imported" entry per client, from an array of ids (4 parameters, not 800).
-            await db.execute(sql`
+              with inserted as (
+                insert into ${clients} (id, user_id, first_name, last_name, email, phone, company, status, stage_id,
+                                        position, tags, source, created_at, updated_at)
+                select r.id, ${input.userId}::uuid, r.first_name, r.last_name, r.email, r.phone, r.company,
+                       r.status::client_status, ${stage}::uuid, r.position,
+                       array(select jsonb_array_elements_text(r.tags)), r.source,
+                       ${now().toISOString()}::timestamptz, ${now().toISOString()}::timestamptz
+                  from jsonb_to_recordset(${JSON.stringify(
+                    inserts.map(({ client: c }, i) => ({
+                      id: created[i]!.id,
+                      first_name: c.firstName ?? null,
+                      last_name: c.lastName ?? null,
+                      email: c.email ?? null,
+                      phone: c.phone ?? null,
+                      company: c.company ?? null,
+                      status: c.status ?? "active",
+                      position: c.position ?? null,
+                      tags: c.tags ?? [],
+                      source: c.source ?? null,
+                    })),
+                  )}::jsonb) as r(id uuid, first_name text, last_name text, email text, phone text, company text,
+                                   status text, position int, tags jsonb, source text)
+                returning id
+              )
               insert into ${activityLogs} (user_id, actor_id, entity_type, entity_id, client_id, action, changes, created_at)
               select ${input.userId}::uuid, ${input.userId}::uuid, 'client', id, id, 'imported', ${JSON.stringify({
                 import: { before: null, after: row.filename },
               })}::jsonb, ${now().toISOString()}::timestamptz
-                from unnest(${`{${created.map((c) => c.id).join(",")}}`}::uuid[]) as id`);
+                from inserted`);
+            counts.created += created.length;
             const notes = created.flatMap((c, i) =>
               inserts[i]!.note
                 ? [
