@@ -105,7 +105,7 @@ async function main() {
 
   const rows: string[] = [];
   for (const scenario of scenarios) {
-    for (const concurrency of [10, 50]) {
+    for (const concurrency of [1, 10, 50]) {
       const ceiling: LoadResult = await loadInWorker({
         port: barePort,
         concurrency,
