@@ -16,7 +16,7 @@ import {
 import { type ReactNode, useEffect, useState } from "react";
 import { useCurrentUser, useSignOut } from "../lib/auth";
 import { cn } from "../lib/utils";
-import { SyncBanner, useSyncNeedsAttention } from "./google-sync/sync-banner";
+import { SyncBanner, useSyncNeedsAttention } from "./calendar-sync/sync-banner";
 import { Logo } from "./logo";
 import { Spinner } from "./ui/spinner";
 
@@ -34,8 +34,18 @@ const secondaryNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
   { to: "/settings", label: "Settings", icon: Settings },
 ];
 
-function NavItem({ to, label, icon: Icon }: { to: NavPath; label: string; icon: LucideIcon }) {
-  const attention = useSyncNeedsAttention() && to === "/settings";
+function NavItem({
+  to,
+  label,
+  icon: Icon,
+  attention,
+}: {
+  to: NavPath;
+  label: string;
+  icon: LucideIcon;
+  /** What needs the user there, for a red dot (read out after the label). */
+  attention?: string | null;
+}) {
   return (
     <li>
       <Link
@@ -53,9 +63,9 @@ function NavItem({ to, label, icon: Icon }: { to: NavPath; label: string; icon: 
         />
         {label}
         {attention ? (
-          <span className="ml-auto flex items-center gap-1.5 text-xs font-medium text-red-600">
-            <span className="size-2 rounded-full bg-red-500" aria-hidden="true" />
-            <span className="sr-only">Google Calendar needs attention</span>
+          <span className="ml-auto flex items-center" title={attention}>
+            <span className="size-2 rounded-full bg-red-500 ring-2 ring-red-100" aria-hidden="true" />
+            <span className="sr-only">({attention})</span>
           </span>
         ) : null}
       </Link>
@@ -105,6 +115,7 @@ function UserPanel() {
 }
 
 function SidebarContent() {
+  const syncAttention = useSyncNeedsAttention();
   return (
     <div className="flex h-full flex-col gap-6 px-3 py-5">
       <Link to="/clients" className="mx-3 self-start rounded-md" aria-label="CRM home">
@@ -118,7 +129,11 @@ function SidebarContent() {
         </ul>
         <ul className="mt-auto space-y-1">
           {secondaryNav.map((item) => (
-            <NavItem key={item.to} {...item} />
+            <NavItem
+              key={item.to}
+              {...item}
+              attention={item.to === "/settings" && syncAttention ? "Google Calendar needs attention" : null}
+            />
           ))}
         </ul>
       </nav>

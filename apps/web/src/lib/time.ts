@@ -58,9 +58,25 @@ export function formatShortDate(instant: Date, zone: string): string {
   return formatInZone(instant, zone, "EEE d MMM yyyy");
 }
 
+/** "Thu 5 Mar" */
+export function formatDayMonth(instant: Date, zone: string): string {
+  return formatInZone(instant, zone, "EEE d MMM");
+}
+
 /** "Thu 5 Mar 2026, 14:30" */
 export function formatDateTime(instant: Date, zone: string): string {
   return formatInZone(instant, zone, "EEE d MMM yyyy, HH:mm");
+}
+
+/**
+ * The day(s) an all-day booking covers, its end being the midnight after its last day: "Thu 5 Mar 2026",
+ * or "Thu 5 Mar 2026 – Sat 7 Mar 2026" (long: "Thursday 5 March 2026 – …").
+ */
+export function formatDayRange(start: Date, end: Date, zone: string, style: "short" | "long" = "short"): string {
+  const format = style === "long" ? formatLongDate : formatShortDate;
+  const first = format(start, zone);
+  const last = format(new Date(Math.max(start.getTime(), end.getTime() - 1)), zone);
+  return first === last ? first : `${first} – ${last}`;
 }
 
 /** The calendar day ("yyyy-MM-dd") an instant falls on in a zone. */

@@ -1,6 +1,14 @@
 import { Link } from "@tanstack/react-router";
-import { ChevronRight, Globe, MapPin } from "lucide-react";
-import { dayKey, dayName, formatTime, formatTimeRange, relativeDayLabel, zoneLabel } from "../../lib/time";
+import { ChevronRight, Globe, MapPin, TriangleAlert } from "lucide-react";
+import {
+  dayKey,
+  dayName,
+  formatDayMonth,
+  formatTime,
+  formatTimeRange,
+  relativeDayLabel,
+  zoneLabel,
+} from "../../lib/time";
 import { cn } from "../../lib/utils";
 import { StatusBadge, StatusDot } from "./status";
 import type { BookingView } from "./types";
@@ -66,22 +74,37 @@ function BookingRow({ booking, zone }: { booking: BookingView; zone: string }) {
     >
       <div className="w-24 shrink-0 sm:w-28">
         <p className={cn("text-sm font-medium text-zinc-900 tabular-nums", cancelled && "text-zinc-400 line-through")}>
-          {formatTimeRange(booking.startsAt, booking.endsAt, zone)}
+          {booking.allDay ? "All day" : formatTimeRange(booking.startsAt, booking.endsAt, zone)}
         </p>
-        {otherZone ? (
+        {booking.allDay && dayKey(lastDayOf(booking), zone) !== dayKey(booking.startsAt, zone) ? (
+          <p className="mt-0.5 text-xs text-zinc-500">until {formatDayMonth(lastDayOf(booking), zone)}</p>
+        ) : null}
+        {otherZone && !booking.allDay ? (
           <p className="mt-0.5 flex items-center gap-1 text-xs text-zinc-500">
             <Globe className="size-3" aria-hidden="true" />
             {formatTime(booking.startsAt, otherZone)} {zoneLabel(otherZone)}
           </p>
         ) : null}
       </div>
-      <StatusDot status={booking.status} className="shrink-0" />
+      {/* Busy time from Google is grey, as on the calendar. */}
+      <StatusDot
+        status={booking.status}
+        className={cn("shrink-0", !booking.clientId && booking.status !== "cancelled" && "border-0 bg-zinc-400")}
+      />
       <div className="min-w-0 flex-1">
         <p className={cn("truncate text-sm font-medium text-zinc-900", cancelled && "text-zinc-500 line-through")}>
           {booking.title}
         </p>
         <p className="flex min-w-0 items-center gap-3 text-sm text-zinc-500">
-          <span className="truncate">{booking.clientName ?? "Busy (Google Calendar)"}</span>
+          <span className="truncate">
+            {booking.clientName ?? (booking.clientId ? "Client" : "Busy (Google Calendar)")}
+          </span>
+          {booking.syncConflict ? (
+            <span className="inline-flex shrink-0 items-center gap-1 font-medium text-red-700">
+              <TriangleAlert className="size-3.5" aria-hidden="true" />
+              Overlaps
+            </span>
+          ) : null}
           {booking.location ? (
             <span className="hidden min-w-0 items-center gap-1 truncate sm:inline-flex">
               <MapPin className="size-3.5 shrink-0" aria-hidden="true" />
@@ -94,4 +117,9 @@ function BookingRow({ booking, zone }: { booking: BookingView; zone: string }) {
       <ChevronRight className="size-4 shrink-0 text-zinc-300 group-hover:text-zinc-500" aria-hidden="true" />
     </Link>
   );
+}
+
+/** The last day an all-day booking covers (its end is the midnight after it). */
+function lastDayOf(booking: BookingView): Date {
+  return new Date(Math.max(booking.startsAt.getTime(), booking.endsAt.getTime() - 1));
 }

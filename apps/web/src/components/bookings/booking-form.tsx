@@ -180,6 +180,8 @@ function BookingForm({
   const statusId = useId();
 
   const final = booking?.status === "completed" || booking?.status === "cancelled";
+  /** Busy time imported from Google: it may stay without a client. */
+  const busyBlock = Boolean(booking && !booking.clientId);
   const span = readSpan(values, zone);
   const zones = useMemo<ComboboxOption[]>(
     () => [
@@ -265,7 +267,7 @@ function BookingForm({
     event.preventDefault();
     setSubmitted(true);
     const next: Partial<Record<FieldName, string>> = {};
-    if (!values.client) next.client = "Choose a client";
+    if (!values.client && !busyBlock) next.client = "Choose a client";
     if (!values.title.trim()) next.title = "Title is required";
     if (!span.ok) next.time = span.message ?? "Enter a valid time";
     if (Object.values(next).some(Boolean)) {
@@ -275,7 +277,7 @@ function BookingForm({
       else timeRef.current?.focus();
       return;
     }
-    if (!values.client || !span.ok) return;
+    if (!span.ok) return;
     setErrors({});
     setFormError(null);
     const common = {
@@ -285,6 +287,7 @@ function BookingForm({
       timeZone: values.clientZone || null,
     };
     if (!booking) {
+      if (!values.client) return;
       create.mutate({
         clientId: values.client.id,
         ...common,
@@ -299,7 +302,7 @@ function BookingForm({
     update.mutate({
       id: booking.id,
       version: booking.version,
-      ...(values.client.id !== booking.clientId ? { clientId: values.client.id } : {}),
+      ...(values.client && values.client.id !== booking.clientId ? { clientId: values.client.id } : {}),
       ...common,
       ...(moved ? { startsAt: span.startsAt, endsAt: span.endsAt } : {}),
     });
@@ -315,7 +318,11 @@ function BookingForm({
     <form onSubmit={onSubmit} noValidate className="flex min-h-0 flex-1 flex-col">
       <div className="min-h-0 flex-1 space-y-5 overflow-y-auto px-6 py-5">
         {formError ? <Alert variant="error">{formError}</Alert> : null}
-        <Field label="Client" error={errors.client}>
+        <Field
+          label="Client"
+          error={errors.client}
+          hint={busyBlock ? "Optional: this is busy time from Google Calendar, with no client yet." : undefined}
+        >
           {(control) => (
             <ClientPicker
               {...control}

@@ -16,7 +16,7 @@ import FullCalendar from "@fullcalendar/react";
 import timeGridPlugin from "@fullcalendar/timegrid";
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { dayKey, formatTime, formatTimeRange, startOfDay } from "../../lib/time";
+import { dayKey, formatDayRange, formatTime, formatTimeRange, startOfDay } from "../../lib/time";
 import { cn } from "../../lib/utils";
 import { StatusBadge } from "../bookings/status";
 import type { BookingView } from "../bookings/types";
@@ -64,9 +64,12 @@ const HOUR = 3600_000;
 function summary(booking: BookingView, zone: string): string {
   const parts = [
     booking.title,
-    booking.clientName ? `with ${booking.clientName}` : null,
-    `${formatTimeRange(booking.startsAt, booking.endsAt, zone)}`,
+    booking.clientName ? `with ${booking.clientName}` : booking.clientId ? null : "busy in Google Calendar",
+    booking.allDay
+      ? `${formatDayRange(booking.startsAt, booking.endsAt, zone)}, all day`
+      : formatTimeRange(booking.startsAt, booking.endsAt, zone),
     BOOKING_STATUS_LABELS[booking.status],
+    booking.syncConflict ? "overlaps another booking" : null,
     booking.location,
   ];
   return parts.filter(Boolean).join(", ");
@@ -309,6 +312,7 @@ export function BookingCalendar({
           slotEventOverlap={false}
           eventMaxStack={4}
           allDaySlot={hasAllDay}
+          allDayText="All day"
           scrollTime="08:00:00"
           scrollTimeReset={false}
           slotDuration="00:30:00"
@@ -355,23 +359,37 @@ function EventContent({
   const start = arg.event.start;
   const end = arg.event.end;
   const status = booking?.status ?? "proposed";
-  const time = start ? formatTime(start, zone) : "";
+  const busy = booking ? !booking.clientId : false;
+  const time = start && !arg.event.allDay ? formatTime(start, zone) : "";
+  // Busy time from Google says so next to its title, in grey (not a client's booking).
+  const title = (
+    <span className="crm-ev-title">
+      {arg.event.title}
+      {busy ? <span className="crm-ev-source"> (Google)</span> : null}
+    </span>
+  );
   if (arg.view.type.startsWith("list")) {
     return (
       <span className="crm-ev-list">
-        <span className="crm-ev-title">{arg.event.title}</span>
-        {booking?.clientName ? <span className="crm-ev-client">{booking.clientName}</span> : null}
+        {title}
+        {booking?.clientName ? (
+          <span className="crm-ev-client">{booking.clientName}</span>
+        ) : busy ? (
+          <span className="crm-ev-client">Busy (Google Calendar)</span>
+        ) : null}
+        {booking?.syncConflict ? <span className="crm-ev-conflict">Overlaps</span> : null}
         <StatusBadge status={status} />
       </span>
     );
   }
-  if (arg.view.type.startsWith("dayGrid")) {
+  if (arg.view.type.startsWith("dayGrid") || arg.event.allDay) {
     return (
       <span className="crm-ev-line">
-        <span className="crm-ev-time">{time}</span>
-        <span className="crm-ev-title">{arg.event.title}</span>
+        {time ? <span className="crm-ev-time">{time}</span> : null}
+        {title}
         <span className="sr-only">
-          , {booking && !booking.clientId ? "busy in Google Calendar, " : ""}
+          , {busy ? "busy in Google Calendar, " : ""}
+          {booking?.syncConflict ? "overlaps another booking, " : ""}
           {BOOKING_STATUS_LABELS[status]}
         </span>
       </span>
@@ -381,10 +399,10 @@ function EventContent({
     <span className="crm-ev-block">
       <span className="crm-ev-head">
         <span className="crm-ev-time">{start && end && !arg.isMirror ? time : timeRange(start, end, zone)}</span>
-        <span className="crm-ev-title">{arg.event.title}</span>
+        {title}
       </span>
       <span className="crm-ev-meta">
-        {booking?.clientName ? `${booking.clientName} · ` : booking && !booking.clientId ? "Busy (Google) · " : ""}
+        {booking?.clientName ? `${booking.clientName} · ` : busy ? "Busy in Google Calendar · " : ""}
         {booking?.syncConflict ? "Overlaps · " : ""}
         {BOOKING_STATUS_LABELS[status]}
       </span>

@@ -1,7 +1,7 @@
 import { Clock, Globe, MapPin, UserRound } from "lucide-react";
 import { useLayoutEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
-import { formatShortDate, formatTime, formatTimeRange, zoneLabel } from "../../lib/time";
+import { formatDayRange, formatShortDate, formatTime, formatTimeRange, zoneLabel } from "../../lib/time";
 import { StatusBadge } from "../bookings/status";
 import type { BookingView } from "../bookings/types";
 
@@ -54,21 +54,29 @@ export function BookingTooltip({ booking, anchor, zone }: { booking: BookingView
         <div className="flex items-start gap-2">
           <dt className="sr-only">Client</dt>
           <UserRound className="mt-0.5 size-4 shrink-0 text-zinc-400" aria-hidden="true" />
-          <dd>{booking.clientName ?? "Busy (Google Calendar)"}</dd>
+          <dd>{booking.clientName ?? (booking.clientId ? "Client" : "Busy (Google Calendar)")}</dd>
         </div>
         <div className="flex items-start gap-2">
           <dt className="sr-only">When</dt>
           <Clock className="mt-0.5 size-4 shrink-0 text-zinc-400" aria-hidden="true" />
-          <dd>
-            {formatShortDate(booking.startsAt, zone)}
-            <br />
-            <span className="font-medium text-zinc-900 tabular-nums">
-              {formatTimeRange(booking.startsAt, booking.endsAt, zone)}
-            </span>{" "}
-            <span className="text-zinc-500">your time</span>
-          </dd>
+          {booking.allDay ? (
+            <dd>
+              {formatDayRange(booking.startsAt, booking.endsAt, zone)}
+              <br />
+              <span className="font-medium text-zinc-900">All day</span>
+            </dd>
+          ) : (
+            <dd>
+              {formatShortDate(booking.startsAt, zone)}
+              <br />
+              <span className="font-medium text-zinc-900 tabular-nums">
+                {formatTimeRange(booking.startsAt, booking.endsAt, zone)}
+              </span>{" "}
+              <span className="text-zinc-500">your time</span>
+            </dd>
+          )}
         </div>
-        {clientZone ? (
+        {clientZone && !booking.allDay ? (
           <div className="flex items-start gap-2">
             <dt className="sr-only">Client's time</dt>
             <Globe className="mt-0.5 size-4 shrink-0 text-zinc-400" aria-hidden="true" />
@@ -85,6 +93,9 @@ export function BookingTooltip({ booking, anchor, zone }: { booking: BookingView
           </div>
         ) : null}
       </dl>
+      {booking.syncConflict ? (
+        <p className="mt-3 rounded-md bg-red-50 px-2 py-1.5 text-xs font-medium text-red-800">{booking.syncConflict}</p>
+      ) : null}
     </div>,
     document.body,
   );

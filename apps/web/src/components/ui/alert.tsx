@@ -1,4 +1,4 @@
-import { CircleAlert, CircleCheck, Info } from "lucide-react";
+import { CircleAlert, CircleCheck, Info, TriangleAlert } from "lucide-react";
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "../../lib/utils";
 
@@ -8,6 +8,11 @@ const variants = {
     box: "border-emerald-200 bg-emerald-50 text-emerald-800",
     icon: CircleCheck,
     iconClass: "text-emerald-500",
+  },
+  warning: {
+    box: "border-amber-200 bg-amber-50 text-amber-900",
+    icon: TriangleAlert,
+    iconClass: "text-amber-500",
   },
   info: { box: "border-indigo-200 bg-indigo-50 text-indigo-900", icon: Info, iconClass: "text-indigo-500" },
 } as const;

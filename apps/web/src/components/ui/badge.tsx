@@ -6,6 +6,7 @@ const tones = {
   green: "bg-emerald-50 text-emerald-700 ring-emerald-200",
   amber: "bg-amber-50 text-amber-800 ring-amber-200",
   indigo: "bg-indigo-50 text-indigo-700 ring-indigo-200",
+  blue: "bg-blue-50 text-blue-700 ring-blue-200",
   red: "bg-red-50 text-red-700 ring-red-200",
 } as const;
 

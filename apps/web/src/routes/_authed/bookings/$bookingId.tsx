@@ -20,7 +20,7 @@ import { StatusBadge, TRANSITION_LABELS } from "../../../components/bookings/sta
 import { TimeZoneNotice } from "../../../components/bookings/time-zone-notice";
 import type { BookingView } from "../../../components/bookings/types";
 import { useBookingActions } from "../../../components/bookings/use-booking-actions";
-import { BookingSyncAlerts, BusyBlockClient, InGoogleBadge } from "../../../components/google-sync/booking-sync-info";
+import { BookingSyncAlerts, BusyBlockClient, InGoogleBadge } from "../../../components/calendar-sync/booking-sync-info";
 import { ReminderStatus } from "../../../components/reminders/reminder-status";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -32,6 +32,7 @@ import {
   dayKey,
   durationLabel,
   formatDateTime,
+  formatDayRange,
   formatLongDate,
   formatShortDate,
   formatTimeRange,
@@ -139,7 +140,7 @@ function BookingDetail({ booking }: { booking: BookingView }) {
           </Button>
         </div>
       </header>
-      <BookingSyncAlerts booking={booking} />
+      <BookingSyncAlerts booking={booking} onReschedule={() => setEditing(true)} />
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
         <Card>
@@ -344,8 +345,5 @@ function DetailSkeleton() {
 function when(booking: BookingView, zone: string): string {
   if (!booking.allDay)
     return `${formatLongDate(booking.startsAt, zone)} · ${formatTimeRange(booking.startsAt, booking.endsAt, zone)}`;
-  const lastDay = new Date(booking.endsAt.getTime() - 1);
-  const first = formatLongDate(booking.startsAt, zone);
-  const last = formatLongDate(lastDay, zone);
-  return first === last ? `${first} · all day` : `${first} – ${last} · all day`;
+  return `${formatDayRange(booking.startsAt, booking.endsAt, zone, "long")} · all day`;
 }

@@ -1,7 +1,7 @@
 import { changePasswordInput, PASSWORD_MIN_LENGTH, settingsUpdateInput } from "@crm/shared";
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
-import { GoogleCalendarCard } from "../../../components/google-sync/google-calendar-card";
+import { GoogleCalendarCard } from "../../../components/calendar-sync/google-calendar-card";
 import { FailedJobs } from "../../../components/jobs/failed-jobs";
 import { PageHeader } from "../../../components/page-header";
 import { PasswordInput } from "../../../components/password-input";
@@ -42,7 +42,7 @@ function useGoogleConnectOutcome(): string | null {
   useEffect(() => {
     if (!search.google) return;
     if (search.google === "connected") {
-      toast({ title: "Google Calendar connected", description: "The first sync is running." });
+      toast({ title: "Google Calendar connected", description: "First sync running: your bookings go to Google now." });
       void utils.calendarSync.status.invalidate();
     } else {
       setError(search.message ?? "Google Calendar could not be connected.");
@@ -58,6 +58,7 @@ type User = { id: string; email: string; name: string; timeZone: string; phoneRe
 function SettingsPage() {
   const settings = trpc.settings.get.useQuery();
   const connectError = useGoogleConnectOutcome();
+  const justConnected = Route.useSearch({ select: (search) => search.google === "connected" });
   return (
     <>
       <PageHeader title="Settings" description="Your profile, regional defaults, password and connected calendar." />
@@ -84,7 +85,7 @@ function SettingsPage() {
         ) : (
           <ProfileForm key={settings.data.id} user={settings.data} />
         )}
-        <GoogleCalendarCard />
+        <GoogleCalendarCard justConnected={justConnected} />
         <PasswordForm />
         <FailedJobs />
       </div>
