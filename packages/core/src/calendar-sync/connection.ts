@@ -158,30 +158,39 @@ export async function disconnectGoogle(ctx: AuthedContext): Promise<{ disconnect
     .from(calendarConnections)
     .where(eq(calendarConnections.userId, ctx.userId));
   if (!connection) return { disconnected: false };
+  // Read what Google needs before the row goes; Google is told only after our change has committed,
+  // so a refused change never leaves the user revoked at Google but still "connected" here.
+  let channelToken: string | null = null;
   if (connection.channelId && connection.channelResourceId && connection.status !== "disconnected") {
-    try {
-      const token = await accessTokenFor(ctx, connection);
-      await deps.provider.api(token).stopChannel(connection.channelId, connection.channelResourceId);
-    } catch {
-      // The channel expires by itself.
-    }
+    channelToken = await accessTokenFor(ctx, connection).catch(() => null);
   }
   const secret = connection.refreshTokenEnc ?? connection.accessTokenEnc;
-  if (secret) {
-    await deps.provider.revoke(decryptToken(deps.tokenKey, secret, ctx.userId)).catch(() => {
-      // Already revoked at Google, or Google unreachable: we forget the token either way.
-    });
-  }
+  const revocable = secret ? decryptToken(deps.tokenKey, secret, ctx.userId) : null;
   await inTransaction(ctx, async (tx) => {
     await tx.db.delete(calendarConnections).where(eq(calendarConnections.id, connection.id));
     await tx.db
       .delete(bookings)
       .where(and(eq(bookings.userId, ctx.userId), eq(bookings.source, "google"), isNull(bookings.clientId)));
+    // The etag only means something to the calendar we leave. A conflict flag stays: the overlap it
+    // names is still there, and clearing it would make the two bookings collide.
     await tx.db
       .update(bookings)
-      .set({ googleEtag: null, syncConflict: null })
+      .set({ googleEtag: null })
       .where(and(eq(bookings.userId, ctx.userId), isNotNull(bookings.googleEventId)));
   });
+  if (channelToken && connection.channelId && connection.channelResourceId) {
+    await deps.provider
+      .api(channelToken)
+      .stopChannel(connection.channelId, connection.channelResourceId)
+      .catch(() => {
+        // The channel expires by itself.
+      });
+  }
+  if (revocable) {
+    await deps.provider.revoke(revocable).catch(() => {
+      // Already revoked at Google, or Google unreachable: we forget the token either way.
+    });
+  }
   return { disconnected: true };
 }
 
@@ -280,25 +289,33 @@ export async function calendarSyncStatus(ctx: AuthedContext): Promise<CalendarSy
   };
 }
 
-/** "Sync now": queues a sync at once (one already waiting counts). */
+/**
+ * "Sync now": a sync that starts at once. A job already waiting (delayed until a pause ends, or
+ * between retries) would keep a new one out of the stately queue, so it makes way for this one.
+ */
 export async function requestSyncNow(ctx: AuthedContext): Promise<{ queued: boolean }> {
   requireCalendar(ctx);
+  const jobs = ctx.jobs;
+  if (!jobs) throw new Error("Sync now needs the job queue");
   const [connection] = await ctx.db
-    .select({ status: calendarConnections.status })
+    .select({ id: calendarConnections.id, status: calendarConnections.status })
     .from(calendarConnections)
     .where(eq(calendarConnections.userId, ctx.userId));
   if (!connection) throw new DomainError("NOT_FOUND", "Google Calendar is not connected");
   if (connection.status === "disconnected") {
     throw new DomainError("VALIDATION", "Reconnect Google Calendar first: its access was revoked or has expired.");
   }
-  if (connection.status === "paused") {
-    // The user asked: try now; if the quota is still used up it pauses again.
-    await ctx.db
-      .update(calendarConnections)
-      .set({ status: "connected", pausedUntil: null })
-      .where(eq(calendarConnections.userId, ctx.userId));
-  }
-  await enqueueSyncFor(ctx, ctx.userId);
+  await inTransaction(ctx, async (tx) => {
+    if (connection.status === "paused") {
+      // The user asked: try now; if the quota is still used up it pauses again.
+      await tx.db
+        .update(calendarConnections)
+        .set({ status: "connected", pausedUntil: null })
+        .where(eq(calendarConnections.id, connection.id));
+    }
+    await jobs.cancelWaiting(tx.db, calendarSyncJob.name, connection.id);
+    await enqueueSyncFor(tx, ctx.userId);
+  });
   return { queued: true };
 }
 

@@ -61,6 +61,8 @@ export interface JobQueue {
   send<P>(db: DbOrTx, job: JobDefinition<P>, payload: P, options?: SendJobOptions): Promise<string | null>;
   /** Cancels a queued job (no-op when it already ran or is gone). */
   cancel(db: DbOrTx, queue: string, id: string): Promise<void>;
+  /** Cancels the jobs of a queue still waiting (delayed or between retries) under a singleton key. */
+  cancelWaiting(db: DbOrTx, queue: string, singletonKey: string): Promise<number>;
   /** Failed jobs whose payload belongs to this user (`payload.userId`). */
   listFailed(userId: string, limit?: number): Promise<FailedJob[]>;
   /** Puts a failed job back in line; false when no failed job of this user has that id. */

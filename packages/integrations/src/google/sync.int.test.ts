@@ -10,6 +10,7 @@ import {
   handleGoogleNotification,
   type JobQueue,
   ManualClock,
+  requestSyncNow,
   runCalendarSync,
   startGoogleConnect,
   transitionBooking,
@@ -421,6 +422,53 @@ describe("when things go wrong", () => {
     expect(liveEvents(fake, u)).toHaveLength(3);
   });
 
+  it("Sync now while paused starts at once, even with a sync already waiting for the pause to end", async () => {
+    const u = await user();
+    const jobsOf = async () => [
+      ...(await u.db.execute<{ id: string; state: string; due_now: boolean }>(
+        sql`select id, state, start_after <= now() as due_now from pgboss.job
+               where name = ${calendarSyncJob.name} and singleton_key = ${u.connectionId}`,
+      )),
+    ];
+    await u.db
+      .update(schema.calendarConnections)
+      .set({ status: "paused", pausedUntil: new Date(Date.now() + 3600_000) })
+      .where(eq(schema.calendarConnections.id, u.connectionId));
+    // As after a run that hit the quota: the only waiting sync is the one for when the pause ends.
+    await sendOnly.queue.cancelWaiting(u.db, calendarSyncJob.name, u.connectionId);
+    const delayed = await sendOnly.queue.send(
+      u.db,
+      calendarSyncJob,
+      { userId: u.userId, connectionId: u.connectionId },
+      { singletonKey: u.connectionId, startAfter: new Date(Date.now() + 3600_000) },
+    );
+    expect(delayed).not.toBeNull();
+    // The stately queue holds one waiting job per connection: a plain send is kept out.
+    expect(
+      await sendOnly.queue.send(
+        u.db,
+        calendarSyncJob,
+        { userId: u.userId, connectionId: u.connectionId },
+        { singletonKey: u.connectionId },
+      ),
+    ).toBeNull();
+
+    expect(await requestSyncNow(u)).toEqual({ queued: true });
+    const rows = await jobsOf();
+    expect(rows.find((r) => r.id === delayed)?.state).toBe("cancelled");
+    expect(rows.filter((r) => r.state === "created")).toEqual([expect.objectContaining({ due_now: true })]);
+    expect((await status(u)).status).toBe("connected");
+  });
+
+  it("Sync now refuses a disconnected connection with a reason", async () => {
+    const u = await user();
+    await u.db
+      .update(schema.calendarConnections)
+      .set({ status: "disconnected" })
+      .where(eq(schema.calendarConnections.id, u.connectionId));
+    await expect(requestSyncNow(u)).rejects.toThrow(/Reconnect Google Calendar first/);
+  });
+
   it("two syncs of one connection never run at once", async () => {
     const u = await user();
     for (let i = 0; i < 3; i++) await book(u, `P${i}`, `2026-04-1${i}T10:00:00Z`, `2026-04-1${i}T11:00:00Z`);
@@ -534,6 +582,29 @@ describe("when things go wrong", () => {
         .sort(),
     ).toEqual(["Mirror", "Stays"]);
     expect((await liveBookings(u)).map((b) => b.title).sort()).toEqual(["Mirror", "Stays"]);
+  });
+  it("disconnect keeps a conflict flag (the overlap is still there) and revokes only after forgetting", async () => {
+    const u = await user();
+    await book(u, "Held here", "2026-04-22T10:00:00Z", "2026-04-22T11:00:00Z");
+    const mine = await book(u, "Mine, moved in Google", "2026-04-22T14:00:00Z", "2026-04-22T15:00:00Z");
+    await sync(u);
+    const [linked] = await u.db.select().from(schema.bookings).where(eq(schema.bookings.id, mine.id));
+    clock.advance(60_000);
+    fake.updateEvent(
+      linked!.googleEventId!,
+      { start: { dateTime: "2026-04-22T10:30:00Z" }, end: { dateTime: "2026-04-22T11:30:00Z" } },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    expect((await liveBookings(u)).find((b) => b.id === mine.id)?.syncConflict).toContain('Overlaps "Held here"');
+
+    const revokesBefore = fake.requests.filter((r) => r.path === "/revoke").length;
+    expect(await disconnectGoogle(u)).toEqual({ disconnected: true });
+    const after = await liveBookings(u);
+    expect(after.map((b) => b.title)).toEqual(["Held here", "Mine, moved in Google"]);
+    expect(after.find((b) => b.id === mine.id)?.syncConflict).toContain('Overlaps "Held here"');
+    expect(fake.requests.filter((r) => r.path === "/revoke").length).toBe(revokesBefore + 1);
   });
 });
 

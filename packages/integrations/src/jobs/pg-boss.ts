@@ -83,6 +83,17 @@ export async function startJobRuntime(options: JobRuntimeOptions): Promise<JobRu
     async cancel(db, queueName, id) {
       await boss.cancel(queueName, id, { db: asDb(db) });
     },
+    async cancelWaiting(db, queueName, singletonKey) {
+      const waiting = await boss.findJobs(queueName, { key: singletonKey, queued: true, db: asDb(db) });
+      if (waiting.length > 0) {
+        await boss.cancel(
+          queueName,
+          waiting.map((job) => job.id),
+          { db: asDb(db) },
+        );
+      }
+      return waiting.length;
+    },
     async listFailed(userId, limit = 50): Promise<FailedJob[]> {
       const names = [...byName.keys()];
       const rows = await boss.getDb().executeSql(
