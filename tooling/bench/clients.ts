@@ -58,23 +58,33 @@ async function main() {
   for (let page = 0; page < 19; page++) cursor = (await caller.clients.list({ limit: 20, cursor })).nextCursor;
   const deepCursor = cursor!;
 
-  const term = "smi";
+  // A prefix as typed (exact matches only), and a typo of 4+ letters (the typo-tolerant path).
+  const [term, typo] = ["smi", "smiht"] as const;
   captured.length = 0;
   await caller.clients.list({ limit: 20 });
   const page1Sql = captured.find((c) => c.query.includes('from "clients"'))!;
   captured.length = 0;
   await caller.clients.list({ limit: 20, cursor: deepCursor });
   const deepSql = captured.find((c) => c.query.includes('from "clients"'))!;
-  captured.length = 0;
-  await caller.clients.list({ limit: 20, query: term });
-  const searchSql = captured.find((c) => c.query.includes("word_similarity"))!;
+  const searchSqlFor = async (query: string) => {
+    captured.length = 0;
+    await caller.clients.list({ limit: 20, query });
+    return captured.find((c) => c.query.includes("word_similarity"))!;
+  };
+  const searchSql = await searchSqlFor(term);
+  const typoSql = await searchSqlFor(typo);
 
-  const explain = await app.sql.unsafe(
-    `explain (analyze, buffers off) ${searchSql.query}`,
-    searchSql.params as never[],
-  );
-  console.log(`\nEXPLAIN ANALYZE of the search for one owner among ${USERS * PER_USER} clients:`);
-  for (const row of explain) console.log(`  ${Object.values(row)[0]}`);
+  for (const [query, captured] of [
+    [term, searchSql],
+    [typo, typoSql],
+  ] as const) {
+    const explain = await app.sql.unsafe(
+      `explain (analyze, buffers off) ${captured.query}`,
+      captured.params as never[],
+    );
+    console.log(`\nEXPLAIN ANALYZE of the search "${query}" for one owner among ${USERS * PER_USER} clients:`);
+    for (const row of explain) console.log(`  ${Object.values(row)[0]}`);
+  }
 
   // The ceiling: the same SQL over raw postgres (prepared), no tRPC, no session check.
   const raw = postgres(database.url, { max: 20, onnotice: () => {} });
@@ -83,7 +93,12 @@ async function main() {
     raw.unsafe(captured.query, captured.params.map((p) => (p === first.userId ? userId : p)) as never[], {
       prepare: true,
     });
-  const routes = { page1: replay(page1Sql), deep: replay(deepSql), search: replay(searchSql) };
+  const routes = {
+    page1: replay(page1Sql),
+    deep: replay(deepSql),
+    search: replay(searchSql),
+    typo: replay(typoSql),
+  };
   bare.get("/list/:kind/:userId", async (request) => {
     const { kind, userId } = request.params as { kind: keyof typeof routes; userId: string };
     return routes[kind](userId);
@@ -101,6 +116,7 @@ async function main() {
     { name: "list page 1", kind: "page1", input: { limit: 20 } },
     { name: "list deep cursor", kind: "deep", input: { limit: 20, cursor: deepCursor } },
     { name: `search "${term}"`, kind: "search", input: { limit: 20, query: term } },
+    { name: `search "${typo}"`, kind: "typo", input: { limit: 20, query: typo } },
   ] as const;
 
   const rows: string[] = [];

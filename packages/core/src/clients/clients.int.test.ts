@@ -213,6 +213,40 @@ describe("clients: search", () => {
     expect(ad.items[0]!.id).toBe(ada.id);
   });
 
+  it("lists what starts with the term first, then near misses, page after page without repeats", async () => {
+    const ctx = await owner();
+    const smith = await createClient(ctx, { firstName: "Jo", lastName: "Smith" });
+    const smithson = await createClient(ctx, { firstName: "Al", lastName: "Smithson" });
+    const smitt = await createClient(ctx, { firstName: "Bo", lastName: "Smitt" });
+    await createClient(ctx, { firstName: "Cy", lastName: "Jones" });
+    expect((await listClients(ctx, { query: "smith" })).items.map((c) => c.id)).toEqual([
+      smith.id,
+      smithson.id,
+      smitt.id,
+    ]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listClients(ctx, { query: "smith", limit: 1, cursor });
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([smith.id, smithson.id, smitt.id]);
+    // Page size 2: the first page is all exact matches; the near miss opens the second.
+    const first = await listClients(ctx, { query: "smith", limit: 2 });
+    expect(first.items.map((c) => c.id)).toEqual([smith.id, smithson.id]);
+    const second = await listClients(ctx, { query: "smith", limit: 2, cursor: first.nextCursor! });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: smitt.id })], nextCursor: null });
+  });
+
+  it("tolerates typos from four characters on; shorter terms match by prefix only", async () => {
+    const ctx = await owner();
+    const smart = await createClient(ctx, { firstName: "Kim", lastName: "Smart" });
+    expect((await listClients(ctx, { query: "smi" })).items).toEqual([]);
+    expect((await listClients(ctx, { query: "sma" })).items.map((c) => c.id)).toEqual([smart.id]);
+    expect((await listClients(ctx, { query: "smaet" })).items.map((c) => c.id)).toEqual([smart.id]);
+  });
+
   it("never shows deleted clients or another owner's", async () => {
     const ctx = await owner();
     const other = await owner();
