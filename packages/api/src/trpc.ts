@@ -1,10 +1,10 @@
 import { isDomainError } from "@crm/core";
 import { messages } from "@crm/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Context } from "./context";
 import { domainCause, toTRPCError } from "./to-trpc-error";
+import { transformer } from "./transformer";
 
 function firstZodIssue(error: ZodError) {
   const issue = error.issues[0];
@@ -12,7 +12,8 @@ function firstZodIssue(error: ZodError) {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // superjson on the wire; responses encoded by a faster walk that writes the same format.
+  transformer,
   // Stack traces never leave the server, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
