@@ -28,4 +28,9 @@ export interface CalendarSyncDeps {
 
 export interface AuthedContext extends CoreContext {
   userId: string;
+  /**
+   * The signed-in user as the session check read them, when the caller has it (the API does):
+   * saves reading the profile again. At most a couple of seconds old (the session cache).
+   */
+  user?: { phoneRegion: string } | null;
 }

@@ -510,15 +510,7 @@ function buildListQuery(db: AuthedContext["db"], shape: ListShape, name: string)
  */
 export async function listClients(ctx: AuthedContext, rawInput: z.input<typeof clientListInput>) {
   const input = parseInput(clientListInput, rawInput);
-  const filters: (SQL | undefined)[] = [
-    eq(clients.userId, ctx.userId),
-    isNull(clients.deletedAt),
-    input.status ? eq(clients.status, input.status) : undefined,
-    input.stageId ? eq(clients.stageId, input.stageId) : undefined,
-    input.tag ? sql`${clients.tags} @> array[${input.tag}]::text[]` : undefined,
-  ];
-
-  if (input.query) return searchClients(ctx, input.query, filters, input.limit, input.cursor ?? null);
+  if (input.query) return searchClients(ctx, { ...input, query: input.query });
 
   const spec = sortSpec(input.sort);
   const values = input.cursor ? decodeCursor(input.cursor, input.sort).values : null;
@@ -553,36 +545,60 @@ export async function listClients(ctx: AuthedContext, rawInput: z.input<typeof c
 /** Typo tolerance starts at this many letters or digits (as in common search engines' defaults). */
 const MIN_TYPO_TOLERANT_LENGTH = 4;
 
-async function searchClients(
-  ctx: AuthedContext,
-  query: string,
-  filters: (SQL | undefined)[],
-  limit: number,
-  cursor: string | null,
-) {
-  const offset = cursor ? Number(decodeCursor(cursor, "search").values[0]) : 0;
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > 10_000) {
-    throw new DomainError("VALIDATION", "This page link is out of date; start from the first page", {
-      field: "cursor",
-    });
+interface SearchShape {
+  status: boolean;
+  stage: boolean;
+  tag: boolean;
+  fullText: boolean;
+  phoneVariants: number;
+  typoTolerant: boolean;
+}
+
+const searchQueries = new WeakMap<object, Map<string, ReturnType<typeof buildSearchQuery>>>();
+
+/** The search query for one shape, prepared once per database handle (as the list's). */
+function searchQuery(db: AuthedContext["db"], shape: SearchShape) {
+  let byShape = searchQueries.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    searchQueries.set(db, byShape);
   }
-  const tsQuery = prefixTsQuery(query);
-  const digits = phoneSearchDigits(query, await ownerPhoneRegion(ctx));
+  const key = Object.values(shape).join("|");
+  let query = byShape.get(key);
+  if (!query) {
+    query = buildSearchQuery(db, shape, `clients_search_${byShape.size}`);
+    byShape.set(key, query);
+  }
+  return query;
+}
+
+function buildSearchQuery(db: AuthedContext["db"], shape: SearchShape, name: string) {
+  const filters: (SQL | undefined)[] = [
+    eq(clients.userId, sql.placeholder("userId")),
+    isNull(clients.deletedAt),
+    shape.status ? sql`${clients.status} = ${sql.placeholder("status")}::client_status` : undefined,
+    shape.stage ? sql`${clients.stageId} = ${sql.placeholder("stageId")}::uuid` : undefined,
+    shape.tag ? sql`${clients.tags} @> array[${sql.placeholder("tag")}::text]` : undefined,
+  ];
   // Every plan starts from the owner's rows (owner-leading btree). The full-text test is written as
   // the function behind `@@` (ts_match_vq), which the planner never answers from an index: the GIN
   // index's prefix lookup walks every owner's words (3-5 ms at 500k clients), where testing this
   // owner's 500 rows takes 0.3 ms.
-  const tsMatch = tsQuery ? sql`ts_match_vq(${clients.search}, to_tsquery('simple', ${tsQuery}))` : null;
-  const phoneMatch = digits.length
+  const tsQuery = sql`to_tsquery('simple', ${sql.placeholder("tsQuery")}::text)`;
+  const tsMatch = shape.fullText ? sql`ts_match_vq(${clients.search}, ${tsQuery})` : null;
+  const phoneMatch = shape.phoneVariants
     ? sql`(${sql.join(
-        digits.map((d) => sql`${clients.phoneDigits} like ${`%${d}%`}`),
+        Array.from(
+          { length: shape.phoneVariants },
+          (_, i) => sql`${clients.phoneDigits} like ${sql.placeholder(`phone${i}`)}::text`,
+        ),
         sql` or `,
       )})`
     : null;
   // Exact: a word starts with what was typed (full-text prefix), or the phone digits contain it.
   const exact = tsMatch && phoneMatch ? sql`(${tsMatch} or ${phoneMatch})` : (tsMatch ?? phoneMatch ?? sql`false`);
-  const similarity = sql`word_similarity(${query.toLowerCase()}, ${clients.sortName})`;
-  const rankExact = sql`${tsMatch ? sql`ts_rank(${clients.search}, to_tsquery('simple', ${tsQuery}))` : sql`0`} + ${similarity}${
+  const similarity = sql`word_similarity(${sql.placeholder("lowered")}::text, ${clients.sortName})`;
+  const rankExact = sql`${tsMatch ? sql`ts_rank(${clients.search}, ${tsQuery})` : sql`0`} + ${similarity}${
     phoneMatch ? sql` + (case when ${phoneMatch} then 1 else 0 end)` : sql``
   }`;
   const tier = sql<number>`(case when ${exact} then 0 else 1 end)`;
@@ -591,18 +607,51 @@ async function searchClients(
   // row, so it runs only for terms of 4+ characters (shorter ones are prefixes still being typed,
   // their near misses noise), and only on rows with a word that starts with the first letter of a
   // typed word (a typo there is rare; this leaves ~1 row in 7 to compare).
-  const firstLetters = firstLetterTsQuery(query);
-  const fuzzy =
-    firstLetters && query.replace(/[^\p{L}\p{N}]/gu, "").length >= MIN_TYPO_TOLERANT_LENGTH
-      ? sql` or (ts_match_vq(${clients.search}, to_tsquery('simple', ${firstLetters})) and ${similarity} >= 0.45)`
-      : sql``;
-  const rows = await ctx.db
+  const fuzzy = shape.typoTolerant
+    ? sql` or (ts_match_vq(${clients.search}, to_tsquery('simple', ${sql.placeholder("firstLetters")}::text)) and ${similarity} >= 0.45)`
+    : sql``;
+  return db
     .select({ ...viewColumns, rank })
     .from(clients)
     .where(and(...filters, sql`(${exact}${fuzzy})`))
     .orderBy(asc(tier), desc(rank), asc(clients.sortName), asc(clients.id))
-    .limit(limit + 1)
-    .offset(offset);
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare(name);
+}
+
+async function searchClients(ctx: AuthedContext, input: z.output<typeof clientListInput> & { query: string }) {
+  const { query, limit } = input;
+  const offset = input.cursor ? Number(decodeCursor(input.cursor, "search").values[0]) : 0;
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > 10_000) {
+    throw new DomainError("VALIDATION", "This page link is out of date; start from the first page", {
+      field: "cursor",
+    });
+  }
+  const tsQuery = prefixTsQuery(query);
+  const digits = phoneSearchDigits(query, ctx.user?.phoneRegion ?? (await ownerPhoneRegion(ctx)));
+  const firstLetters = firstLetterTsQuery(query);
+  const typoTolerant = firstLetters !== null && query.replace(/[^\p{L}\p{N}]/gu, "").length >= MIN_TYPO_TOLERANT_LENGTH;
+  const prepared = searchQuery(ctx.db, {
+    status: Boolean(input.status),
+    stage: Boolean(input.stageId),
+    tag: Boolean(input.tag),
+    fullText: tsQuery !== null,
+    phoneVariants: digits.length,
+    typoTolerant,
+  });
+  const rows = await prepared.execute({
+    userId: ctx.userId,
+    status: input.status ?? null,
+    stageId: input.stageId ?? null,
+    tag: input.tag ?? null,
+    tsQuery,
+    lowered: query.toLowerCase(),
+    firstLetters,
+    ...Object.fromEntries(digits.map((d, i) => [`phone${i}`, `%${d}%`])),
+    limit: limit + 1,
+    offset,
+  });
   const page = rows.slice(0, limit);
   return {
     items: page.map(({ rank: _r, ...row }) => toClientView(row)),
