@@ -446,36 +446,47 @@ interface ListShape {
   cursor: boolean;
 }
 
-const listQueries = new WeakMap<object, Map<string, ReturnType<typeof buildListQuery>>>();
-
 /**
- * The page query for one shape of filters, with placeholders for the values: built and prepared
- * once per database handle. (Building a Drizzle query per request cost more than running it.)
+ * One prepared query per database handle and shape of filters, with placeholders for the values.
+ * (Building a Drizzle query per request cost more than running it.)
  */
-function listQuery(db: AuthedContext["db"], shape: ListShape) {
-  let byShape = listQueries.get(db);
-  if (!byShape) {
-    byShape = new Map();
-    listQueries.set(db, byShape);
-  }
-  const key = `${shape.sort}|${shape.status}|${shape.stage}|${shape.tag}|${shape.cursor}`;
-  let query = byShape.get(key);
-  if (!query) {
-    query = buildListQuery(db, shape, `clients_list_${byShape.size}`);
-    byShape.set(key, query);
-  }
-  return query;
+function preparedPerShape<S extends object, Q>(
+  prefix: string,
+  build: (db: AuthedContext["db"], shape: S, name: string) => Q,
+): (db: AuthedContext["db"], shape: S) => Q {
+  const cache = new WeakMap<object, Map<string, Q>>();
+  return (db, shape) => {
+    let byShape = cache.get(db);
+    if (!byShape) {
+      byShape = new Map();
+      cache.set(db, byShape);
+    }
+    const key = Object.values(shape).join("|");
+    let query = byShape.get(key);
+    if (!query) {
+      query = build(db, shape, `${prefix}_${byShape.size}`);
+      byShape.set(key, query);
+    }
+    return query;
+  };
 }
 
-function buildListQuery(db: AuthedContext["db"], shape: ListShape, name: string) {
-  const spec = sortSpec(shape.sort);
-  const filters: (SQL | undefined)[] = [
+/** The owner's live clients, narrowed by the optional filters (placeholders status, stageId, tag). */
+function ownerFilters(shape: { status: boolean; stage: boolean; tag: boolean }): (SQL | undefined)[] {
+  return [
     eq(clients.userId, sql.placeholder("userId")),
     isNull(clients.deletedAt),
     shape.status ? sql`${clients.status} = ${sql.placeholder("status")}::client_status` : undefined,
     shape.stage ? sql`${clients.stageId} = ${sql.placeholder("stageId")}::uuid` : undefined,
     shape.tag ? sql`${clients.tags} @> array[${sql.placeholder("tag")}::text]` : undefined,
   ];
+}
+
+const listQuery = preparedPerShape("clients_list", buildListQuery);
+
+function buildListQuery(db: AuthedContext["db"], shape: ListShape, name: string) {
+  const spec = sortSpec(shape.sort);
+  const filters = ownerFilters(shape);
   if (shape.cursor) {
     const columns = sql.join(
       spec.keys.map((k) => k.column),
@@ -554,32 +565,10 @@ interface SearchShape {
   typoTolerant: boolean;
 }
 
-const searchQueries = new WeakMap<object, Map<string, ReturnType<typeof buildSearchQuery>>>();
-
-/** The search query for one shape, prepared once per database handle (as the list's). */
-function searchQuery(db: AuthedContext["db"], shape: SearchShape) {
-  let byShape = searchQueries.get(db);
-  if (!byShape) {
-    byShape = new Map();
-    searchQueries.set(db, byShape);
-  }
-  const key = Object.values(shape).join("|");
-  let query = byShape.get(key);
-  if (!query) {
-    query = buildSearchQuery(db, shape, `clients_search_${byShape.size}`);
-    byShape.set(key, query);
-  }
-  return query;
-}
+const searchQuery = preparedPerShape("clients_search", buildSearchQuery);
 
 function buildSearchQuery(db: AuthedContext["db"], shape: SearchShape, name: string) {
-  const filters: (SQL | undefined)[] = [
-    eq(clients.userId, sql.placeholder("userId")),
-    isNull(clients.deletedAt),
-    shape.status ? sql`${clients.status} = ${sql.placeholder("status")}::client_status` : undefined,
-    shape.stage ? sql`${clients.stageId} = ${sql.placeholder("stageId")}::uuid` : undefined,
-    shape.tag ? sql`${clients.tags} @> array[${sql.placeholder("tag")}::text]` : undefined,
-  ];
+  const filters = ownerFilters(shape);
   // Every plan starts from the owner's rows (owner-leading btree). The full-text test is written as
   // the function behind `@@` (ts_match_vq), which the planner never answers from an index: the GIN
   // index's prefix lookup walks every owner's words (3-5 ms at 500k clients), where testing this
