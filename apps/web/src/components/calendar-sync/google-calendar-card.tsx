@@ -365,6 +365,18 @@ function StateAlert({ status, zone, now }: { status: CalendarSyncStatus; zone: s
   );
 }
 
+function BookingLink({ bookingId, title }: { bookingId: string; title: string }) {
+  return (
+    <Link
+      to="/bookings/$bookingId"
+      params={{ bookingId }}
+      className="font-medium text-indigo-700 hover:text-indigo-900 hover:underline"
+    >
+      {title}
+    </Link>
+  );
+}
+
 function Conflicts({ conflicts, zone }: { conflicts: CalendarSyncStatus["conflicts"]; zone: string }) {
   if (!conflicts.length) return null;
   return (
@@ -376,13 +388,7 @@ function Conflicts({ conflicts, zone }: { conflicts: CalendarSyncStatus["conflic
         {conflicts.map((c) => (
           <li key={c.bookingId} className="space-y-0.5 px-4 py-2.5 text-sm">
             <div className="flex flex-wrap items-baseline gap-x-2">
-              <Link
-                to="/bookings/$bookingId"
-                params={{ bookingId: c.bookingId }}
-                className="font-medium text-indigo-700 hover:text-indigo-900 hover:underline"
-              >
-                {c.title}
-              </Link>
+              <BookingLink bookingId={c.bookingId} title={c.title} />
               <time dateTime={c.startsAt.toISOString()} className="text-zinc-500 tabular-nums">
                 {formatDateTime(c.startsAt, zone)}
               </time>
@@ -420,13 +426,7 @@ function Notices({ notices }: { notices: CalendarSyncStatus["notices"] }) {
         {notices.map((n) => (
           <li key={n.bookingId} className="flex items-center justify-between gap-3 px-4 py-2.5 text-sm">
             <div className="min-w-0">
-              <Link
-                to="/bookings/$bookingId"
-                params={{ bookingId: n.bookingId }}
-                className="font-medium text-indigo-700 hover:text-indigo-900 hover:underline"
-              >
-                {n.title}
-              </Link>
+              <BookingLink bookingId={n.bookingId} title={n.title} />
               <p className="text-zinc-600">{n.notice}</p>
             </div>
             <Button
