@@ -92,6 +92,15 @@ describe("CSV import", () => {
     expect(file.content).toContain("bob@");
   });
 
+  it("keeps tags with quotes, braces, backslashes and accents exactly (and no tags as an empty list)", async () => {
+    const ctx = await owner();
+    const csv = enc('First Name,Tags\nAda,"say ""hi"" ; {vip} ; back\\slash ; café"\nBob,\n');
+    const { result } = await importFile(ctx, csv);
+    expect(result).toMatchObject({ status: "completed", created: 2 });
+    const byName = Object.fromEntries((await liveClients(ctx)).map((c) => [c.firstName, c.tags]));
+    expect(byName).toEqual({ Ada: ['say "hi"', "{vip}", "back\\slash", "café"], Bob: [] });
+  });
+
   it("skips, updates, or asks about rows matching existing clients", async () => {
     const ctx = await owner();
     const existing = await createClient(ctx, {

@@ -374,7 +374,7 @@ export async function runImport(
                                         position, tags, source, created_at, updated_at)
                 select r.id, ${input.userId}::uuid, r.first_name, r.last_name, r.email, r.phone, r.company,
                        r.status::client_status, ${stage}::uuid, r.position,
-                       array(select jsonb_array_elements_text(r.tags)), r.source,
+                       r.tags, r.source,
                        ${now().toISOString()}::timestamptz, ${now().toISOString()}::timestamptz
                   from jsonb_to_recordset(${JSON.stringify(
                     inserts.map(({ client: c }, i) => ({
@@ -390,7 +390,7 @@ export async function runImport(
                       source: c.source ?? null,
                     })),
                   )}::jsonb) as r(id uuid, first_name text, last_name text, email text, phone text, company text,
-                                   status text, position int, tags jsonb, source text)
+                                   status text, position int, tags text[], source text)
                 returning id
               )
               insert into ${activityLogs} (user_id, actor_id, entity_type, entity_id, client_id, action, changes, created_at)
