@@ -68,16 +68,18 @@ test("connect Google Calendar, push a booking, pull a move made in Google, and s
   await dialog.getByLabel("Start").fill("10:00");
   await dialog.getByRole("button", { name: "Book session" }).click();
   await expect(dialog).toBeHidden();
+  // 10:00 on that day in the user's zone (the browser runs in it), as an instant.
+  const bookedStart = await page.evaluate((d) => new Date(`${d}T10:00`).toISOString(), day);
   let pushed: FakeEvent | undefined;
   await expect
     .poll(
       async () => {
         pushed = (await eventsOf(account)).find((e) => e.summary === "Strategy session");
-        return pushed?.start?.dateTime;
+        return pushed?.start?.dateTime ? new Date(pushed.start.dateTime).toISOString() : null;
       },
       { timeout: 20_000 },
     )
-    .toBeTruthy();
+    .toBe(bookedStart);
 
   // Moved in Google by two hours: Sync now brings it back here.
   const start = new Date(pushed!.start!.dateTime!);
