@@ -36,6 +36,8 @@ export const calendarConnections = pgTable(
     status: calendarConnectionStatus("status").notNull().default("connected"),
     /** Google's nextSyncToken, stored only once every page of a sync was read. */
     syncToken: text("sync_token"),
+    /** When the last full listing ran: the start of the window it expanded recurring events over. */
+    fullSyncedAt: timestamptz("full_synced_at"),
     lastSyncedAt: timestamptz("last_synced_at"),
     lastError: text("last_error"),
     lastErrorAt: timestamptz("last_error_at"),

@@ -38,6 +38,8 @@ export const emailMessages = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     scheduledFor: timestamptz("scheduled_for"),
+    /** For reminders: the booking start they were made for, so an edit that keeps the start never sends again. */
+    forStartsAt: timestamptz("for_starts_at"),
     jobId: text("job_id"),
     sentAt: timestamptz("sent_at"),
     deliveredAt: timestamptz("delivered_at"),
