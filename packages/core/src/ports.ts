@@ -36,7 +36,8 @@ export interface OutgoingEmail {
 }
 
 export type SendResult =
-  | { ok: true; providerId: string }
+  /** providerId is null when the provider had already accepted this message (idempotency key reused). */
+  | { ok: true; providerId: string | null }
   | { ok: false; retryable: boolean; reason: string; retryAfterSeconds?: number };
 
 /** Resend when configured, else the outbox (the database and the log). */

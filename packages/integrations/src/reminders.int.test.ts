@@ -204,6 +204,120 @@ describe("sending reminders through Resend (the fake)", () => {
   });
 });
 
+describe("one reminder per start", () => {
+  it("an edit that keeps the start never sends again; a reschedule does", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    // Less than a day ahead: the reminder is due at once.
+    const b = await book(ctx, "2026-03-01T18:00:00Z", "2026-03-01T19:00:00Z");
+    const [first] = await reminders(ctx, b.id);
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: first!.id }, 0);
+    expect(fake.sent).toHaveLength(1);
+
+    ctx.clock.advance(60_000);
+    const renamed = await updateBooking(ctx, { id: b.id, version: b.version, title: "Session (renamed)" });
+    const confirmed = await transitionBooking(ctx, { id: b.id, version: renamed.version, to: "confirmed" });
+    expect((await reminders(ctx, b.id)).map((r) => r.status)).toEqual(["sent"]);
+
+    // Moved to later the same day: a reminder for the new time, at once.
+    const moved = await updateBooking(ctx, {
+      id: b.id,
+      version: confirmed.version,
+      startsAt: new Date("2026-03-01T20:00:00Z"),
+      endsAt: new Date("2026-03-01T21:00:00Z"),
+    });
+    let rows = await reminders(ctx, b.id);
+    expect(rows.map((r) => [r.status, r.forStartsAt?.toISOString()])).toEqual([
+      ["sent", "2026-03-01T18:00:00.000Z"],
+      ["scheduled", "2026-03-01T20:00:00.000Z"],
+    ]);
+    // Edits while that one is still waiting keep it (no second one, nothing cancelled).
+    await updateBooking(ctx, { id: b.id, version: moved.version, location: "Room 2" });
+    rows = await reminders(ctx, b.id);
+    expect(rows.map((r) => r.status)).toEqual(["sent", "scheduled"]);
+  });
+
+  it("a reminder that failed for good is not sent again by edits, but is after the client's address is fixed", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    const b = await book(ctx, "2026-03-01T18:00:00Z", "2026-03-01T19:00:00Z");
+    const [email] = await reminders(ctx, b.id);
+    fake.fail({ status: 422, name: "validation_error", message: "Invalid `to` field." });
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: email!.id }, 0);
+    const renamed = await updateBooking(ctx, { id: b.id, version: b.version, title: "Renamed" });
+    expect((await reminders(ctx, b.id)).map((r) => r.status)).toEqual(["failed"]);
+    expect(renamed.title).toBe("Renamed");
+
+    ctx.clock.advance(60_000);
+    await updateClient(ctx, { id: ctx.client.id, version: ctx.client.version, email: "maya.fixed@example.com" });
+    expect((await reminders(ctx, b.id)).map((r) => r.status)).toEqual(["failed", "scheduled"]);
+  });
+
+  it("rescheduling or cancelling cancels a reminder that is waiting for a retry", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    const b = await book(ctx, "2026-03-01T18:00:00Z", "2026-03-01T19:00:00Z");
+    const [email] = await reminders(ctx, b.id);
+    fake.fail({ status: 500 });
+    await expect(deliverReminder(ctx, { userId: ctx.userId, emailId: email!.id }, 0)).rejects.toThrow();
+    expect((await reminders(ctx, b.id))[0]!.status).toBe("sending");
+    const cancelled = await transitionBooking(ctx, { id: b.id, version: b.version, to: "cancelled" });
+    expect(cancelled.status).toBe("cancelled");
+    expect((await reminders(ctx, b.id)).map((r) => r.status)).toEqual(["cancelled"]);
+    // The retry that pg-boss would still run finds it cancelled and sends nothing.
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: email!.id }, 1);
+    expect(fake.sent).toHaveLength(0);
+  });
+
+  it("a retry after a timeout sends the same payload, and one the booking changed in between is not sent twice", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    const quick = {
+      mailer: createResendMailer({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 150 }),
+      from: "Coach <c@example.com>",
+    };
+    const b = await book(ctx, "2026-03-01T18:00:00Z", "2026-03-01T19:00:00Z");
+    const [email] = await reminders(ctx, b.id);
+
+    // Timed out on our side, accepted by Resend: the retry (a minute later, same booking) is a replay.
+    fake.delay(600);
+    await expect(
+      deliverReminder({ ...ctx, email: quick }, { userId: ctx.userId, emailId: email!.id }, 0),
+    ).rejects.toThrow(/Timed out/);
+    await fake.settled();
+    ctx.clock.advance(60_000);
+    await deliverReminder({ ...ctx, email: quick }, { userId: ctx.userId, emailId: email!.id }, 1);
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.replayedKeys).toEqual([email!.id]);
+    expect((await reminders(ctx, b.id))[0]).toMatchObject({ status: "sent", providerId: fake.sent[0]!.id });
+
+    // Again, but the booking is renamed before the retry: Resend answers 409 for the changed payload.
+    const other = await book(ctx, "2026-03-01T21:00:00Z", "2026-03-01T22:00:00Z");
+    const [otherEmail] = await reminders(ctx, other.id);
+    fake.delay(600);
+    await expect(
+      deliverReminder({ ...ctx, email: quick }, { userId: ctx.userId, emailId: otherEmail!.id }, 0),
+    ).rejects.toThrow(/Timed out/);
+    await fake.settled();
+    await updateBooking(ctx, { id: other.id, version: other.version, title: "Renamed meanwhile" });
+    await deliverReminder({ ...ctx, email: quick }, { userId: ctx.userId, emailId: otherEmail!.id }, 1);
+    expect(fake.sent).toHaveLength(2);
+    expect((await reminders(ctx, other.id)).map((r) => r.status)).toEqual(["sent"]);
+  });
+
+  it("Resend reminder twice in a row sends one email", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    const b = await book(ctx, "2026-03-05T15:00:00Z", "2026-03-05T16:00:00Z");
+    const [a, again] = await Promise.all([resendReminder(ctx, b.id), resendReminder(ctx, b.id)]);
+    expect(again.emailId).toBe(a.emailId);
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: a.emailId }, 0);
+    // Once it has gone out, pressing it again is a new email.
+    const third = await resendReminder(ctx, b.id);
+    expect(third.emailId).not.toBe(a.emailId);
+  });
+});
+
 describe("two workers", () => {
   it("send each due reminder exactly once", async () => {
     fake.reset();

@@ -53,6 +53,11 @@ export interface FakeResend {
   readonly sent: SentEmail[];
   /** HTTP requests received, whatever their outcome. */
   readonly requests: number;
+  /**
+   * Idempotency keys that came again after a success and were answered from the cache (no new email,
+   * as Resend does). A caller that should never repeat a send asserts this stays empty.
+   */
+  readonly replayedKeys: string[];
   /** The next request(s) answer this error instead of being processed. Calls queue up. */
   fail(next: FakeResendFault): void;
   /** The next `times` (default 1) requests are held `ms` before being processed (to trigger client timeouts). */
@@ -115,6 +120,7 @@ export async function startFakeResend(options: { apiKey?: string } = {}): Promis
   const apiKey = options.apiKey ?? `re_fake_${randomBytes(12).toString("hex")}`;
   const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
   const sent: SentEmail[] = [];
+  const replayedKeys: string[] = [];
   const emails = new Map<string, SentEmail>();
   const idempotency = new Map<string, IdempotencyEntry>();
   const faults: { fault: FakeResendFault; left: number }[] = [];
@@ -206,7 +212,10 @@ export async function startFakeResend(options: { apiKey?: string } = {}): Promis
             "Same idempotency key used while original request is still in progress. Try the request again later.",
         });
       }
-      if (entry?.response) return sendJson(res, entry.response.status, entry.response.body);
+      if (entry?.response) {
+        replayedKeys.push(key);
+        return sendJson(res, entry.response.status, entry.response.body);
+      }
       idempotency.set(key, { fingerprint, response: null });
     }
 
@@ -272,6 +281,7 @@ export async function startFakeResend(options: { apiKey?: string } = {}): Promis
     apiKey,
     webhookSecret,
     sent,
+    replayedKeys,
     get requests() {
       return requests;
     },
@@ -283,6 +293,7 @@ export async function startFakeResend(options: { apiKey?: string } = {}): Promis
     },
     reset() {
       sent.length = 0;
+      replayedKeys.length = 0;
       emails.clear();
       idempotency.clear();
       faults.length = 0;

@@ -24,7 +24,8 @@ function escapeHtml(value: string): string {
 }
 
 /** The reminder: plain text, a small HTML part and the booking as an .ics attachment. */
-export function composeReminder(facts: ReminderFacts, now: Date) {
+/** `stampedAt` (the .ics DTSTAMP) must be stable across retries of one message: use its creation time. */
+export function composeReminder(facts: ReminderFacts, stampedAt: Date) {
   const when = `${formatInZone(facts.startsAt, facts.zone, "EEEE d MMMM yyyy, HH:mm")}–${formatInZone(facts.endsAt, facts.zone, "HH:mm zzz")}`;
   const greeting = facts.clientFirstName ? `Hi ${facts.clientFirstName},` : "Hello,";
   const lines = [
@@ -56,7 +57,11 @@ export function composeReminder(facts: ReminderFacts, now: Date) {
     text: lines.join("\n"),
     html,
     attachments: [
-      { filename: "session.ics", content: toIcs([event], { name: facts.title, now }), contentType: "text/calendar" },
+      {
+        filename: "session.ics",
+        content: toIcs([event], { name: facts.title, now: stampedAt }),
+        contentType: "text/calendar",
+      },
     ],
   };
 }

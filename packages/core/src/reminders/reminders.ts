@@ -48,6 +48,10 @@ export function reminderTime(startsAt: Date, ownerZone: string, now: Date): { at
  * Brings a booking's reminder in line with the booking, in the caller's transaction: cancels the
  * pending one when it no longer fits (rescheduled, cancelled, deleted, client without email) and
  * schedules one when it should exist. Call after every change to a booking.
+ *
+ * A reminder belongs to the start it was made for (`for_starts_at`): once one has gone out (or
+ * failed for good) for the current start, edits that keep the start (a rename, a status change,
+ * a note) never send another; a reschedule starts afresh.
  */
 export async function syncReminder(ctx: AuthedContext, bookingId: string): Promise<void> {
   const jobs = requireJobs(ctx);
@@ -71,12 +75,14 @@ export async function syncReminder(ctx: AuthedContext, bookingId: string): Promi
   else if (!row.clientEmail) wanted = { none: "No reminder: the client has no email address" };
   else wanted = reminderTime(row.startsAt, row.zone, now);
 
-  const pending = await ctx.db
+  const reminders = await ctx.db
     .select({
       id: emailMessages.id,
       scheduledFor: emailMessages.scheduledFor,
+      forStartsAt: emailMessages.forStartsAt,
       jobId: emailMessages.jobId,
       status: emailMessages.status,
+      toAddress: emailMessages.toAddress,
     })
     .from(emailMessages)
     .where(
@@ -84,14 +90,34 @@ export async function syncReminder(ctx: AuthedContext, bookingId: string): Promi
         eq(emailMessages.userId, ctx.userId),
         eq(emailMessages.bookingId, bookingId),
         eq(emailMessages.kind, "reminder"),
-        eq(emailMessages.status, "scheduled"),
+        sql`${emailMessages.status} <> 'cancelled'`,
       ),
     );
   const target = wanted && "at" in wanted ? wanted.at : null;
-  let keep = false;
-  for (const email of pending) {
-    if (target && email.scheduledFor && Math.abs(email.scheduledFor.getTime() - target.getTime()) < 1000 && !keep) {
-      keep = true;
+  const forThisStart = (email: { forStartsAt: Date | null }) =>
+    email.forStartsAt !== null && email.forStartsAt.getTime() === row.startsAt.getTime();
+  // Already handled for this start: sent, delivered, bounced... or failed for good (the user can
+  // resend), unless the client's address changed since (a typo fixed after a bounce).
+  const sameAddress = (email: { toAddress: string | null }) =>
+    email.toAddress === null || email.toAddress.toLowerCase() === row.clientEmail?.toLowerCase();
+  let covered = reminders.some(
+    (email) => forThisStart(email) && sameAddress(email) && !PENDING.includes(email.status as (typeof PENDING)[number]),
+  );
+  const dueNow = target !== null && target.getTime() <= now.getTime();
+  for (const email of reminders) {
+    if (!PENDING.includes(email.status as (typeof PENDING)[number])) continue;
+    const fits =
+      target !== null &&
+      forThisStart(email) &&
+      // Retrying, or due already (less than a day ahead, or a "Resend reminder"): let it go out.
+      // A future one must be due at the wanted time (the owner's zone may have changed).
+      (email.status === "sending" ||
+        dueNow ||
+        (email.scheduledFor !== null &&
+          (email.scheduledFor.getTime() <= now.getTime() ||
+            Math.abs(email.scheduledFor.getTime() - target.getTime()) < 1000)));
+    if (fits) {
+      covered = true;
       continue;
     }
     await ctx.db
@@ -104,10 +130,15 @@ export async function syncReminder(ctx: AuthedContext, bookingId: string): Promi
     .update(bookings)
     .set({ reminderNote: wanted && "none" in wanted ? wanted.none : null })
     .where(eq(bookings.id, bookingId));
-  if (target && !keep) await scheduleReminderEmail(ctx, bookingId, target);
+  if (target && !covered) await scheduleReminderEmail(ctx, bookingId, row.startsAt, target);
 }
 
-async function scheduleReminderEmail(ctx: AuthedContext, bookingId: string, at: Date): Promise<string> {
+async function scheduleReminderEmail(
+  ctx: AuthedContext,
+  bookingId: string,
+  forStartsAt: Date,
+  at: Date,
+): Promise<string> {
   const jobs = requireJobs(ctx);
   const now = ctx.clock.now();
   const [email] = await ctx.db
@@ -118,6 +149,7 @@ async function scheduleReminderEmail(ctx: AuthedContext, bookingId: string, at: 
       kind: "reminder",
       status: "scheduled",
       scheduledFor: at,
+      forStartsAt,
       createdAt: now,
       updatedAt: now,
     })
@@ -132,20 +164,39 @@ async function scheduleReminderEmail(ctx: AuthedContext, bookingId: string, at: 
   return email!.id;
 }
 
-/** "Resend reminder": a fresh email, sent now (its own idempotency key). */
+/**
+ * "Resend reminder": a fresh email, sent now (its own idempotency key). While one is already on its
+ * way (due now, or retrying) that one is returned instead, so a double click sends one email.
+ */
 export async function resendReminder(ctx: AuthedContext, bookingId: string) {
   return inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
-      .select({ status: bookings.status, clientEmail: clients.email })
+      .select({ status: bookings.status, startsAt: bookings.startsAt, clientEmail: clients.email })
       .from(bookings)
       .leftJoin(clients, eq(clients.id, bookings.clientId))
-      .where(and(eq(bookings.id, bookingId), eq(bookings.userId, ctx.userId), isNull(bookings.deletedAt)));
+      .where(and(eq(bookings.id, bookingId), eq(bookings.userId, ctx.userId), isNull(bookings.deletedAt)))
+      // Serializes concurrent clicks on the same booking, so the second one sees the first's email.
+      .for("update", { of: bookings });
     if (!row) throw new DomainError("NOT_FOUND", "Booking not found");
     if (!row.clientEmail) throw new DomainError("VALIDATION", "The client has no email address", { field: "clientId" });
     if (row.status === "cancelled" || row.status === "completed") {
       throw new DomainError("INVALID_TRANSITION", `A ${row.status} booking gets no reminder`);
     }
-    const id = await scheduleReminderEmail(tx, bookingId, ctx.clock.now());
+    const now = ctx.clock.now();
+    const [onItsWay] = await tx.db
+      .select({ id: emailMessages.id })
+      .from(emailMessages)
+      .where(
+        and(
+          eq(emailMessages.userId, ctx.userId),
+          eq(emailMessages.bookingId, bookingId),
+          eq(emailMessages.kind, "reminder"),
+          sql`(${emailMessages.status} = 'sending' or (${emailMessages.status} = 'scheduled' and ${emailMessages.scheduledFor} <= ${now.toISOString()}::timestamptz))`,
+        ),
+      )
+      .limit(1);
+    if (onItsWay) return { emailId: onItsWay.id };
+    const id = await scheduleReminderEmail(tx, bookingId, row.startsAt, now);
     return { emailId: id };
   });
 }
@@ -160,7 +211,12 @@ const factsQueries = new WeakMap<object, ReturnType<typeof buildReminderFactsQue
 function buildReminderFactsQuery(db: CoreContext["db"]) {
   return db
     .select({
-      email: { id: emailMessages.id, status: emailMessages.status, bookingId: emailMessages.bookingId },
+      email: {
+        id: emailMessages.id,
+        status: emailMessages.status,
+        bookingId: emailMessages.bookingId,
+        createdAt: emailMessages.createdAt,
+      },
       booking: {
         id: bookings.id,
         title: bookings.title,
@@ -244,7 +300,9 @@ export async function deliverReminder(
       professionalName: facts.ownerName,
       professionalEmail: facts.ownerEmail,
     },
-    now,
+    // The message's own creation time, not now: a retry must send the very same payload, or
+    // Resend refuses the idempotency key (409 invalid_idempotent_request).
+    email.createdAt,
   );
   // No write before the send: the outcome is recorded in one statement after it (one commit per
   // email instead of two; at 10k due at once that halves the WAL flushes). A crash in between

@@ -87,14 +87,14 @@ describe("createResendMailer against the fake Resend", () => {
     expect(fake.requests).toBe(2);
   });
 
-  it("the same id with a different payload is refused for good (409 invalid_idempotent_request)", async () => {
+  it("the same id with a different payload means an earlier attempt went out: sent, not again (409 invalid_idempotent_request)", async () => {
     const email = anEmail();
     await mailer().send(email);
     const result = await mailer().send({ ...email, subject: "Something else" });
 
-    expect(result).toMatchObject({ ok: false, retryable: false });
-    expect(!result.ok && result.reason).toContain("invalid_idempotent_request");
+    expect(result).toEqual({ ok: true, providerId: null });
     expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]?.payload.subject).toBe(email.subject);
   });
 
   it("429 is retryable and carries retry-after", async () => {

@@ -68,6 +68,9 @@ export function createResendMailer(options: ResendMailerOptions): Mailer {
         if (outcome === "timeout" || (outcome.error && controller.signal.aborted)) {
           return { ok: false, retryable: true, reason: `Timed out after ${timeoutMs} ms` };
         }
+        // The same key with a different payload: an earlier attempt (one that timed out on our side)
+        // went through and the booking changed since. The client has this reminder; do not send again.
+        if (outcome.error?.name === "invalid_idempotent_request") return { ok: true, providerId: null };
         if (outcome.error) return fromResendError(outcome.error, outcome.headers);
         const providerId = outcome.data?.id;
         if (!providerId) return { ok: false, retryable: false, reason: "Resend answered without an email id" };

@@ -47,6 +47,7 @@ async function sendRealEmail(): Promise<string> {
     tags: [{ name: "kind", value: "reminder" }],
   });
   if (!result.ok) throw new Error(result.reason);
+  if (!result.providerId) throw new Error("Resend answered without an email id");
   return result.providerId;
 }
 
