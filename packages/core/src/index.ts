@@ -26,6 +26,8 @@ export * from "./notes/notes";
 export * from "./pipeline/stages";
 export * from "./ports";
 export * from "./reminders/compose";
+export * from "./reminders/deliver";
+export * from "./reminders/jobs";
 export * from "./reminders/reminders";
 export * from "./settings/settings";
 export { inTransaction } from "./transaction";

@@ -1,7 +1,7 @@
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob } from "../imports/service";
-import { sendReminderJob } from "../reminders/reminders";
+import { sendReminderJob } from "../reminders/jobs";
 import type { JobDefinition } from "./registry";
 
 /** Every job the runtime knows: queue name → payload schema → handler. */

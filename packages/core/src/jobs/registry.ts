@@ -21,7 +21,10 @@ export interface JobDefinition<P = unknown> {
   policy?: "standard" | "stately" | "singleton" | "short" | "exclusive";
   /** Cron (UTC) for jobs the runtime schedules itself. */
   cron?: string;
-  /** How many of this job one process runs at once. */
+  /**
+   * At most how many of this job one process runs at once (default 100: independent, I/O-bound jobs
+   * such as sends and syncs). 1 means one at a time, e.g. imports that hold a transaction each.
+   */
   concurrency?: number;
   handle(ctx: JobContext, payload: P, job: { id: string; retryCount: number }): Promise<void>;
 }

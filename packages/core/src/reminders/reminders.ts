@@ -1,31 +1,15 @@
 import { schema } from "@crm/db";
 import { messages, sameWallClockDayBefore } from "@crm/shared";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
-import { defineJob, type JobQueue } from "../jobs/registry";
-import type { SendResult } from "../ports";
+import type { JobQueue } from "../jobs/registry";
 import { inTransaction } from "../transaction";
-import { composeReminder } from "./compose";
+import { sendReminderJob } from "./jobs";
 
 const { bookings, clients, emailMessages, users } = schema;
 const HOUR_MS = 3600_000;
 const PENDING = ["scheduled", "sending"] as const;
-
-export const REMINDER_RETRY_LIMIT = 5;
-
-export const sendReminderJob = defineJob({
-  name: "reminders.send",
-  payload: z.object({ userId: z.uuid(), emailId: z.uuid() }),
-  retryLimit: REMINDER_RETRY_LIMIT,
-  retryDelaySeconds: 15,
-  retryDelayMaxSeconds: 1800,
-  concurrency: 2,
-  async handle(ctx, payload, job) {
-    await deliverReminder(ctx, payload, job.retryCount);
-  },
-});
 
 function requireJobs(ctx: CoreContext): JobQueue {
   if (!ctx.jobs) throw new Error("Scheduling reminders needs the job queue in the context");
@@ -200,164 +184,6 @@ export async function resendReminder(ctx: AuthedContext, bookingId: string) {
     return { emailId: id };
   });
 }
-
-/**
- * The job: sends one reminder email. Idempotent: a row already sent (or cancelled) is left
- * alone, and the email id is the provider's idempotency key, so a retry after a crash between
- * sending and recording never sends twice.
- */
-const factsQueries = new WeakMap<object, ReturnType<typeof buildReminderFactsQuery>>();
-
-function buildReminderFactsQuery(db: CoreContext["db"]) {
-  return db
-    .select({
-      email: {
-        id: emailMessages.id,
-        status: emailMessages.status,
-        bookingId: emailMessages.bookingId,
-        createdAt: emailMessages.createdAt,
-      },
-      booking: {
-        id: bookings.id,
-        title: bookings.title,
-        startsAt: bookings.startsAt,
-        endsAt: bookings.endsAt,
-        location: bookings.location,
-        status: bookings.status,
-        updatedAt: bookings.updatedAt,
-        deletedAt: bookings.deletedAt,
-        bookingZone: bookings.timeZone,
-      },
-      clientEmail: clients.email,
-      clientFirstName: clients.firstName,
-      ownerZone: users.timeZone,
-      ownerName: users.name,
-      ownerEmail: users.email,
-    })
-    .from(emailMessages)
-    .leftJoin(bookings, eq(bookings.id, emailMessages.bookingId))
-    .leftJoin(users, eq(users.id, bookings.userId))
-    .leftJoin(clients, eq(clients.id, bookings.clientId))
-    .where(and(eq(emailMessages.id, sql.placeholder("emailId")), eq(emailMessages.userId, sql.placeholder("userId"))))
-    .prepare("reminder_facts");
-}
-
-function reminderFactsQuery(db: CoreContext["db"]) {
-  let query = factsQueries.get(db);
-  if (!query) {
-    query = buildReminderFactsQuery(db);
-    factsQueries.set(db, query);
-  }
-  return query;
-}
-
-export async function deliverReminder(
-  ctx: CoreContext,
-  payload: { userId: string; emailId: string },
-  retryCount: number,
-): Promise<void> {
-  if (!ctx.email) throw new Error("Sending reminders needs a mailer in the context");
-  // One round trip for the message and everything the email says (this runs for every reminder),
-  // built once per database handle: at thousands a second, building the query costs more than running it.
-  const [row] = await reminderFactsQuery(ctx.db).execute({ emailId: payload.emailId, userId: payload.userId });
-  const email = row?.email;
-  if (!email || !PENDING.includes(email.status as (typeof PENDING)[number]) || !email.bookingId) return;
-  const facts =
-    row.booking && row.ownerZone !== null
-      ? {
-          ...row.booking,
-          clientEmail: row.clientEmail,
-          clientFirstName: row.clientFirstName,
-          ownerZone: row.ownerZone,
-          ownerName: row.ownerName ?? "",
-          ownerEmail: row.ownerEmail ?? "",
-        }
-      : null;
-  const now = ctx.clock.now();
-  if (
-    !facts ||
-    facts.deletedAt ||
-    !(facts.status === "proposed" || facts.status === "confirmed") ||
-    !facts.clientEmail
-  ) {
-    await ctx.db
-      .update(emailMessages)
-      .set({ status: "cancelled", updatedAt: now })
-      .where(eq(emailMessages.id, email.id));
-    return;
-  }
-  const content = composeReminder(
-    {
-      bookingId: facts.id,
-      title: facts.title,
-      startsAt: facts.startsAt,
-      endsAt: facts.endsAt,
-      location: facts.location,
-      status: facts.status,
-      updatedAt: facts.updatedAt,
-      clientFirstName: facts.clientFirstName,
-      zone: facts.bookingZone ?? facts.ownerZone,
-      professionalName: facts.ownerName,
-      professionalEmail: facts.ownerEmail,
-    },
-    // The message's own creation time, not now: a retry must send the very same payload, or
-    // Resend refuses the idempotency key (409 invalid_idempotent_request).
-    email.createdAt,
-  );
-  // No write before the send: the outcome is recorded in one statement after it (one commit per
-  // email instead of two; at 10k due at once that halves the WAL flushes). A crash in between
-  // leaves the message "scheduled" and the job is retried; Resend's idempotency key (our id)
-  // keeps a retry from sending twice.
-  let result: SendResult;
-  try {
-    result = await ctx.email.mailer.send({
-      id: email.id,
-      from: ctx.email.from,
-      to: facts.clientEmail,
-      subject: content.subject,
-      text: content.text,
-      html: content.html,
-      attachments: content.attachments,
-      tags: [{ name: "kind", value: "reminder" }],
-    });
-  } catch (error) {
-    result = { ok: false, retryable: true, reason: error instanceof Error ? error.message : String(error) };
-  }
-  const done = ctx.clock.now();
-  if (result.ok) {
-    await ctx.db
-      .update(emailMessages)
-      .set({
-        status: "sent",
-        attempts: sql`${emailMessages.attempts} + 1`,
-        toAddress: facts.clientEmail,
-        subject: content.subject,
-        provider: ctx.email.mailer.kind,
-        providerId: result.providerId,
-        sentAt: done,
-        lastError: null,
-        updatedAt: done,
-      })
-      .where(eq(emailMessages.id, email.id));
-    return;
-  }
-  const lastAttempt = retryCount >= REMINDER_RETRY_LIMIT;
-  await ctx.db
-    .update(emailMessages)
-    .set({
-      status: result.retryable && !lastAttempt ? "sending" : "failed",
-      attempts: sql`${emailMessages.attempts} + 1`,
-      toAddress: facts.clientEmail,
-      subject: content.subject,
-      lastError: result.reason,
-      provider: ctx.email.mailer.kind,
-      updatedAt: done,
-    })
-    .where(eq(emailMessages.id, email.id));
-  // Soft failures (429, 5xx, timeouts) go back to pg-boss, which retries with backoff.
-  if (result.retryable && !lastAttempt) throw new Error(`Email not sent yet: ${result.reason}`);
-}
-
 export type DeliveryUpdate =
   | { type: "delivered"; providerId: string; at: Date }
   | { type: "bounced"; providerId: string; at: Date; reason: string; permanent: boolean }

@@ -39,6 +39,29 @@ const failingJob = defineJob({
   },
 });
 
+// Records how many of its kind run at the same moment.
+let running = 0;
+let mostAtOnce = 0;
+const oneAtATimeJob = defineJob({
+  name: "test.one-at-a-time",
+  payload: z.object({ userId: z.string(), key: z.string() }),
+  concurrency: 1,
+  async handle(ctx, payload) {
+    running += 1;
+    mostAtOnce = Math.max(mostAtOnce, running);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await ctx.db.execute(sql`insert into job_runs (key, job_id) values (${payload.key}, 'serial')`);
+    running -= 1;
+  },
+});
+
+// Known to no working runtime: its jobs wait, for the /health figures.
+const idleJob = defineJob({
+  name: "test.idle",
+  payload: z.object({ userId: z.string() }),
+  async handle() {},
+});
+
 let first: JobRuntime;
 let second: JobRuntime;
 
@@ -47,7 +70,7 @@ beforeAll(async () => {
   const start = () =>
     startJobRuntime({
       connectionString: testDb().url,
-      definitions: [recordJob, failingJob] as never[],
+      definitions: [recordJob, failingJob, oneAtATimeJob] as never[],
       work: true,
       context: () => ({ db: testDb().db, clock: new ManualClock() }),
       log: quiet,
@@ -112,6 +135,11 @@ describe("pg-boss job runtime", () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ queue: "test.failing", error: "Resend answered 500", retryCount: 1 });
     expect(await runs("fails")).toBe(2); // first attempt + one retry
+    // Out of retries, a copy lands in the queue's dead-letter queue.
+    const [dead] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job where name = 'test.failing__dead' and data->>'key' = 'fails'`,
+    );
+    expect(dead!.n).toBe(1);
     expect(await first.queue.listFailed("00000000-0000-4000-8000-000000000002")).toEqual([]);
     expect(await first.queue.retry("00000000-0000-4000-8000-000000000002", failed[0]!.id)).toBe(false);
     expect(await first.queue.retry(USER, failed[0]!.id)).toBe(true);
@@ -141,9 +169,43 @@ describe("pg-boss job runtime", () => {
     expect(dead).toMatchObject({ state: "failed", retry_count: 0 });
   });
 
+  it("runs a concurrency-1 job one at a time in each process", async () => {
+    const db = testDb().db;
+    mostAtOnce = 0;
+    for (let i = 0; i < 6; i++) await first.queue.send(db, oneAtATimeJob, { userId: USER, key: "serial" });
+    expect(
+      await until(
+        () => runs("serial"),
+        (n) => n === 6,
+        30_000,
+      ),
+    ).toBe(6);
+    // Two runtimes in this process share the counter: at most one each.
+    expect(mostAtOnce).toBeLessThanOrEqual(2);
+  });
+
   it("reports the backlog and the oldest waiting job for /health", async () => {
-    const health = await first.queue.health();
-    expect(health.reachable).toBe(true);
-    expect(health.backlog).toBeGreaterThanOrEqual(0);
+    const idle = await startJobRuntime({
+      connectionString: testDb().url,
+      definitions: [idleJob] as never[],
+      work: false,
+      context: () => ({ db: testDb().db, clock: new ManualClock() }),
+      log: quiet,
+    });
+    try {
+      expect(await idle.queue.health()).toEqual({ reachable: true, backlog: 0, oldestWaitingSeconds: null });
+      for (let i = 0; i < 3; i++) await idle.queue.send(testDb().db, idleJob, { userId: USER });
+      // Due later: not backlog yet.
+      await idle.queue.send(testDb().db, idleJob, { userId: USER }, { startAfter: new Date(Date.now() + 3600_000) });
+      await testDb().db.execute(
+        sql`update pgboss.job set created_on = now() - interval '90 seconds' where name = 'test.idle' and start_after <= now()`,
+      );
+      const health = await idle.queue.health();
+      expect(health.backlog).toBe(3);
+      expect(health.oldestWaitingSeconds).toBeGreaterThanOrEqual(89);
+      expect(health.oldestWaitingSeconds).toBeLessThan(150);
+    } finally {
+      await idle.stop();
+    }
   });
 });

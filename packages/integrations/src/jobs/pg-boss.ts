@@ -149,17 +149,18 @@ export async function startJobRuntime(options: JobRuntimeOptions): Promise<JobRu
 
   if (options.work) {
     for (const definition of options.definitions) {
+      const { loops, batchSize } = fetchShape(definition.concurrency ?? DEFAULT_CONCURRENCY);
       await boss.work(
         definition.name,
         {
-          batchSize: 50,
+          batchSize,
           // Full batches mean more work waiting: fetch again at once instead of waiting to poll.
           burstWhenBatchFull: true,
           pollingIntervalSeconds: 2,
           // NOTIFY wakes workers for new jobs, but not when a delayed job or a retry comes due
           // (reminders are all delayed): keep polling as often as without NOTIFY.
           notifyPollingIntervalSeconds: 2,
-          localConcurrency: definition.concurrency ?? 2,
+          localConcurrency: loops,
           perJobResults: true,
         },
         // The jobs of a batch are independent: run them side by side.
@@ -205,4 +206,17 @@ function errorText(output: unknown): string {
     if (typeof o.error === "string") return o.error;
   }
   return "The job failed";
+}
+
+const DEFAULT_CONCURRENCY = 100;
+
+/**
+ * A job's concurrency as pg-boss fetch loops × batch size: each loop fetches a batch and runs its jobs
+ * side by side, so at most loops × batchSize run at once. Two loops keep one fetching while the other
+ * works; a concurrency of 1 is one loop fetching one job at a time.
+ */
+export function fetchShape(concurrency: number): { loops: number; batchSize: number } {
+  const wanted = Math.max(1, Math.floor(concurrency));
+  const loops = Math.min(2, wanted);
+  return { loops, batchSize: Math.floor(wanted / loops) };
 }
