@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
+import { E2E_RESEND_WEBHOOK_SECRET } from "./e2e/fixtures/resend";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -35,6 +36,8 @@ const serverEnv: Record<string, string> = {
   GOOGLE_TOKEN_URL: `${fakeGoogle}/token`,
   GOOGLE_REVOKE_URL: `${fakeGoogle}/revoke`,
   GOOGLE_API_URL: `${fakeGoogle}/`,
+  // Signs the Resend webhooks the emails spec posts (bounces), as Resend would.
+  RESEND_WEBHOOK_SECRET: E2E_RESEND_WEBHOOK_SECRET,
 };
 if (process.env.DATABASE_URL) serverEnv.DATABASE_URL = process.env.DATABASE_URL;
 

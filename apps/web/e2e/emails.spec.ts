@@ -1,6 +1,27 @@
-import { expect, test } from "@playwright/test";
-import { mutate } from "./fixtures/api";
+import { createHmac, randomUUID } from "node:crypto";
+import { expect, type Page, test } from "@playwright/test";
+import { mutate, query } from "./fixtures/api";
+import { E2E_RESEND_WEBHOOK_SECRET } from "./fixtures/resend";
 import { screenshot, signUp } from "./helpers";
+
+/** POSTs a Resend webhook signed the way Resend (Svix) signs it, with the server's secret. */
+async function postResendWebhook(page: Page, event: Record<string, unknown>) {
+  const body = JSON.stringify(event);
+  const id = `msg_${randomUUID()}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const key = Buffer.from(E2E_RESEND_WEBHOOK_SECRET.replace(/^whsec_/, ""), "base64");
+  const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
+  const response = await page.request.post("/webhooks/resend", {
+    headers: {
+      "content-type": "application/json",
+      "svix-id": id,
+      "svix-timestamp": String(timestamp),
+      "svix-signature": `v1,${signature}`,
+    },
+    data: body,
+  });
+  expect(response.status(), await response.text()).toBeLessThan(300);
+}
 
 test("a booking's reminder shows up in Sent emails once the worker has sent it", async ({ page }) => {
   test.setTimeout(90_000);
@@ -82,4 +103,58 @@ test("times are shown in the user's zone, and a bounce warning appears only when
   await expect(row).toContainText("19:00");
   await expect(page.getByRole("columnheader", { name: /When \(Asia\/Tokyo\)/ })).toBeVisible();
   await expect(page.getByText("Many emails are bouncing")).toHaveCount(0);
+});
+
+test("a bounce rate over 5% shows a warning on every page, not only on Sent emails", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page);
+  await expect(page.getByText("Many emails are bouncing")).toHaveCount(0);
+  const client = await mutate<{ id: string }>(page, "clients.create", { firstName: "Bo", email: "bo@example.com" });
+  // Six bookings a few hours ahead: six reminders go out at once (through the outbox here).
+  for (let i = 0; i < 6; i++) {
+    const startsAt = new Date(Date.now() + (3 + i) * 3600_000);
+    startsAt.setSeconds(0, 0);
+    await mutate(
+      page,
+      "bookings.create",
+      {
+        clientId: client.id,
+        title: `Session ${i + 1}`,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 1800_000).toISOString(),
+      },
+      ["startsAt", "endsAt"],
+    );
+  }
+  type Emails = { items: { id: string; status: string }[] };
+  await expect(async () => {
+    const emails = await query<Emails>(page, "emails.list", {});
+    expect(emails.items.filter((email) => email.status === "sent")).toHaveLength(6);
+  }).toPass({ timeout: 60_000, intervals: [1_000, 2_000] });
+  const [bounced] = (await query<Emails>(page, "emails.list", {})).items;
+
+  // Resend reports one of them bounced: 1 of 6 is 17%.
+  await postResendWebhook(page, {
+    type: "email.bounced",
+    created_at: new Date().toISOString(),
+    data: {
+      email_id: `outbox_${bounced!.id}`,
+      created_at: new Date().toISOString(),
+      from: "CRM Reminders <reminders@example.com>",
+      to: ["bo@example.com"],
+      subject: "Reminder",
+      bounce: { message: "Mailbox does not exist", subType: "General", type: "Permanent" },
+    },
+  });
+
+  await page.goto("/clients");
+  const banner = page.getByRole("alert").filter({ hasText: "Many emails are bouncing" });
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText("1 of 6 sent in the last 24 hours (17%)");
+  await screenshot(page, "bounce-banner");
+  await banner.getByRole("link", { name: "See sent emails" }).click();
+  await expect(page).toHaveURL(/\/emails$/);
+  // Sent emails says it in its own words (with the list), not twice.
+  await expect(page.getByText("Many emails are bouncing")).toHaveCount(1);
+  await expect(page.locator(`[data-status="bounced"]`)).toHaveCount(1);
 });

@@ -17,6 +17,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import { useCurrentUser, useSignOut } from "../lib/auth";
 import { cn } from "../lib/utils";
 import { SyncBanner, useSyncNeedsAttention } from "./calendar-sync/sync-banner";
+import { BounceBanner } from "./emails/bounce-banner";
 import { Logo } from "./logo";
 import { Spinner } from "./ui/spinner";
 
@@ -211,6 +212,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
         >
           <SyncBanner />
+          <BounceBanner />
           {children}
         </main>
       </div>
