@@ -8,17 +8,21 @@ import { resumeTime, useCalendarSyncStatus, useConnectGoogle } from "./status";
 
 const DISMISSED_KEY = "crm.googleReconnectBannerDismissed";
 
-function dismissedThisSession(): boolean {
+/**
+ * Dismissed for this browser session and this disconnection: the key holds when the connection broke, so
+ * a later disconnection (after a reconnect) shows the prompt again.
+ */
+function dismissedThisSession(disconnectedAt: string): boolean {
   try {
-    return sessionStorage.getItem(DISMISSED_KEY) === "1";
+    return sessionStorage.getItem(DISMISSED_KEY) === disconnectedAt;
   } catch {
     return false;
   }
 }
 
-function rememberDismissal() {
+function rememberDismissal(disconnectedAt: string) {
   try {
-    sessionStorage.setItem(DISMISSED_KEY, "1");
+    sessionStorage.setItem(DISMISSED_KEY, disconnectedAt);
   } catch {
     // Storage blocked: dismissed until the next page load only.
   }
@@ -33,12 +37,14 @@ export function SyncBanner() {
   const status = useCalendarSyncStatus();
   const zone = useUserTimeZone();
   const connect = useConnectGoogle();
-  const [dismissed, setDismissed] = useState(dismissedThisSession);
+  const [dismissedAt, setDismissedAt] = useState<string | null>(null);
   const onSettings = useRouterState({ select: (s) => s.location.pathname.startsWith("/settings") });
   const data = status.data;
   // Settings shows the same in its Google Calendar card, with the buttons.
   if (!data?.configured || onSettings) return null;
 
+  const disconnectedAt = data.lastErrorAt ? new Date(data.lastErrorAt).toISOString() : "unknown";
+  const dismissed = dismissedAt === disconnectedAt || dismissedThisSession(disconnectedAt);
   if (data.status === "disconnected" && !dismissed) {
     return (
       <div
@@ -69,8 +75,8 @@ export function SyncBanner() {
           title="Dismiss for this session"
           className="-mt-1 -mr-2 flex size-8 shrink-0 items-center justify-center rounded-md text-red-700 transition-colors hover:bg-red-100 hover:text-red-900 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:mt-0 sm:self-center"
           onClick={() => {
-            rememberDismissal();
-            setDismissed(true);
+            rememberDismissal(disconnectedAt);
+            setDismissedAt(disconnectedAt);
           }}
         >
           <X className="size-4" aria-hidden="true" />
