@@ -66,6 +66,11 @@ test("a booking's reminder shows up in Sent emails once the worker has sent it",
   await expect(row).toContainText("Scheduled");
   await expect(row).toContainText("Sent");
   await expect(page.getByText("Email is not configured: messages stay here in the outbox")).toBeVisible();
+  // The outbox keeps the message as sent.
+  await row.getByText("Show message").filter({ visible: true }).click();
+  const message = row.locator("pre").filter({ visible: true });
+  await expect(message).toContainText("Hi Maya,");
+  await expect(message).toContainText("Coaching session");
   await screenshot(page, "sent-emails");
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(row).toContainText(/Sent \w{3} \d+ \w{3}, \d\d:\d\d/);

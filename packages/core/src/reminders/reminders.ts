@@ -222,6 +222,8 @@ export interface EmailView {
   kind: string;
   to: string | null;
   subject: string | null;
+  /** The plain-text part, once sent (or attempted). */
+  text: string | null;
   status: string;
   provider: string | null;
   attempts: number;
@@ -260,6 +262,7 @@ export async function listEmails(ctx: AuthedContext, input: { cursor?: string | 
     kind: r.kind,
     to: r.toAddress,
     subject: r.subject,
+    text: r.textBody,
     status: r.status,
     provider: r.provider,
     attempts: r.attempts,

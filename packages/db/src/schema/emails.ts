@@ -31,6 +31,8 @@ export const emailMessages = pgTable(
     kind: text("kind").notNull(),
     toAddress: text("to_address"),
     subject: text("subject"),
+    /** The plain-text part as sent, so the outbox (and Sent emails) shows what the client got. */
+    textBody: text("text_body"),
     status: emailStatus("status").notNull().default("scheduled"),
     /** "resend" or "outbox", once sent. */
     provider: text("provider"),

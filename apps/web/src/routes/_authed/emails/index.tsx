@@ -190,6 +190,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                 {email.subject ? (
                   <span className="mt-1 line-clamp-2 text-zinc-700 sm:hidden">{email.subject}</span>
                 ) : null}
+                {email.text ? <MessageText text={email.text} className="sm:hidden" /> : null}
                 {email.bookingId ? (
                   <Link
                     to="/bookings/$bookingId"
@@ -209,6 +210,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                 ) : (
                   <span className="text-zinc-400">Written when it is sent</span>
                 )}
+                {email.text ? <MessageText text={email.text} /> : null}
               </td>
               <td className="px-4 py-3">
                 <div className="flex flex-wrap items-center gap-1.5">
@@ -249,6 +251,21 @@ function EmailTable({ items }: { items: readonly Email[] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The plain-text part as the client got it (the outbox's copy), folded away until asked for. */
+function MessageText({ text, className }: { text: string; className?: string }) {
+  return (
+    <details className={cn("group mt-1", className)}>
+      <summary className="cursor-pointer list-none text-xs font-medium text-indigo-600 hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-600 [&::-webkit-details-marker]:hidden">
+        <span className="group-open:hidden">Show message</span>
+        <span className="hidden group-open:inline">Hide message</span>
+      </summary>
+      <pre className="mt-2 max-w-md rounded-lg bg-zinc-50 p-3 font-sans text-xs leading-relaxed whitespace-pre-wrap text-zinc-700 ring-1 ring-zinc-200 ring-inset">
+        {text}
+      </pre>
+    </details>
   );
 }
 
