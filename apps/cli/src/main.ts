@@ -16,13 +16,7 @@ import {
   systemClock,
 } from "@crm/core";
 import { runMigrations } from "@crm/db";
-import {
-  createOutboxMailer,
-  createResendMailer,
-  googleSyncFromEnv,
-  installJobSchema,
-  startJobRuntime,
-} from "@crm/integrations";
+import { googleSyncFromEnv, installJobSchema, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 import { seedDatabase } from "@crm/testing/seed";
 import { openDatabase } from "./database";
 import { loadCliEnv } from "./env";
@@ -183,12 +177,7 @@ async function main(argv: string[]): Promise<number> {
     case "worker": {
       const database = await openDatabase(env);
       const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-      const mailer = env.RESEND_API_KEY
-        ? createResendMailer({
-            apiKey: env.RESEND_API_KEY,
-            ...(env.RESEND_BASE_URL && { baseUrl: env.RESEND_BASE_URL }),
-          })
-        : createOutboxMailer({ log });
+      const mailer = mailerFromEnv(env, log);
       const calendar = googleSyncFromEnv(env, env.APP_URL);
       const runtime = await startJobRuntime({
         connectionString: database.url,

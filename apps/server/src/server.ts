@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { allJobs, ensureDemoAccount, systemClock } from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
-import { createOutboxMailer, createResendMailer, googleSyncFromEnv, startJobRuntime } from "@crm/integrations";
+import { googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
 import { EnvError, loadEnv } from "./env";
@@ -57,9 +57,7 @@ async function main() {
     info: (_obj, msg) => process.stderr.write(`${msg}\n`),
     error: (_obj, msg) => process.stderr.write(`${msg}\n`),
   };
-  const mailer = env.RESEND_API_KEY
-    ? createResendMailer({ apiKey: env.RESEND_API_KEY, ...(env.RESEND_BASE_URL && { baseUrl: env.RESEND_BASE_URL }) })
-    : createOutboxMailer({ log: (line) => log.info({}, line) });
+  const mailer = mailerFromEnv(env, (line) => log.info({}, line));
   // pg-boss runs in every process (to enqueue); WORKERS=off keeps this one from running handlers.
   const jobs = await startJobRuntime({
     connectionString: databaseUrl,

@@ -1,3 +1,4 @@
+export * from "./from-env";
 export * from "./outbox-mailer";
 export * from "./resend-mailer";
 export * from "./resend-webhook";
