@@ -2,9 +2,9 @@ import { Link } from "@tanstack/react-router";
 import { CircleCheck, CircleSlash, Download, FilePlus2, FileSpreadsheet, UsersRound } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { userMessage } from "../../lib/errors";
+import { formatFull, formatShort, useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
-import { formatFull, formatShort, useZone } from "../emails/time";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../ui/card";
@@ -46,7 +46,7 @@ export function ImportRun({ status, onImportAnother }: ImportRunProps) {
 }
 
 function FileLine({ status }: { status: ImportStatus }) {
-  const zone = useZone();
+  const zone = useUserTimeZone();
   const when = status.finishedAt ?? status.startedAt ?? status.createdAt;
   const verb = status.finishedAt ? "Finished" : status.startedAt ? "Started" : "Uploaded";
   return (

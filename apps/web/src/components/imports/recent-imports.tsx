@@ -1,8 +1,8 @@
 import { Link } from "@tanstack/react-router";
 import { ChevronRight, FileSpreadsheet } from "lucide-react";
 import { userMessage } from "../../lib/errors";
+import { formatFull, formatShort, useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
-import { formatFull, formatShort, useZone } from "../emails/time";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -34,7 +34,7 @@ function outcome(item: ImportStatus): string {
 
 /** The user's last imports, newest first; running ones update live. */
 export function RecentImports() {
-  const zone = useZone();
+  const zone = useUserTimeZone();
   const list = trpc.imports.list.useQuery(undefined, {
     staleTime: 0,
     refetchInterval: (query) => (query.state.data?.some((i) => isActive(i.status)) ? 1500 : false),

@@ -1,8 +1,8 @@
 import { CircleCheck, RotateCw } from "lucide-react";
 import { userMessage } from "../../lib/errors";
+import { formatFull, formatWhen, useUserTimeZone } from "../../lib/time";
 import { type RouterOutputs, trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
-import { formatFull, formatWhen, useZone } from "../emails/time";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
@@ -93,7 +93,7 @@ export function FailedJobs({ className }: { className?: string }) {
 }
 
 function FailedJobRow({ job }: { job: FailedJob }) {
-  const zone = useZone();
+  const zone = useUserTimeZone();
   const utils = trpc.useUtils();
   const { toast } = useToast();
   const retry = trpc.jobs.retry.useMutation({

@@ -2,10 +2,10 @@ import { Link } from "@tanstack/react-router";
 import { BellOff, BellRing, CircleAlert, Clock, MailCheck, Send } from "lucide-react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { userMessage } from "../../lib/errors";
+import { formatFull, formatWhen, useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
 import { EmailStatusBadge } from "../emails/email-status";
-import { formatFull, formatWhen, useZone } from "../emails/time";
 import { Button } from "../ui/button";
 import { Skeleton } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
@@ -22,7 +22,7 @@ export interface ReminderStatusProps {
  * is none; with a Resend button. Self-contained: it loads `bookings.reminder` itself.
  */
 export function ReminderStatus({ bookingId, canResend = true, className }: ReminderStatusProps) {
-  const zone = useZone();
+  const zone = useUserTimeZone();
   const utils = trpc.useUtils();
   const { toast } = useToast();
   const [error, setError] = useState<string | null>(null);

@@ -2,13 +2,13 @@ import { keepPreviousData } from "@tanstack/react-query";
 import { createFileRoute, Link } from "@tanstack/react-router";
 import { ArrowUpRight, Mail, RefreshCw, X } from "lucide-react";
 import { EmailStatusBadge, kindLabel } from "../../../components/emails/email-status";
-import { formatFull, formatWhen, useZone } from "../../../components/emails/time";
 import { PageHeader } from "../../../components/page-header";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { userMessage } from "../../../lib/errors";
+import { formatFull, formatWhen, useUserTimeZone } from "../../../lib/time";
 import { type RouterOutputs, trpc } from "../../../lib/trpc";
 import { cn } from "../../../lib/utils";
 
@@ -146,7 +146,7 @@ function EmailsPage() {
 }
 
 function EmailTable({ items }: { items: readonly Email[] }) {
-  const zone = useZone();
+  const zone = useUserTimeZone();
   return (
     <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-xs">
       <table className="w-full text-sm">
