@@ -12,6 +12,7 @@ const booking = {
   status: "proposed" as const,
   allDay: false,
   clientName: "Maya Lopez",
+  source: "crm",
 };
 
 describe("event ids", () => {
@@ -33,6 +34,17 @@ describe("booking → event", () => {
     });
     expect(event.description).toBe("With Maya Lopez\n\nBring the plan");
     expect(bookingToEvent({ ...booking, status: "confirmed" }, "UTC").status).toBe("confirmed");
+  });
+
+  it("writes only what the CRM owns to an event made in Google: no description, no blanked location, its own zone", () => {
+    const event = bookingToEvent({ ...booking, source: "google", status: "confirmed" }, "Europe/Berlin");
+    expect(event).not.toHaveProperty("description");
+    expect(event).not.toHaveProperty("location");
+    expect(event.start).toEqual({ dateTime: "2026-03-05T10:00:00.000Z" });
+    expect(event).toMatchObject({ summary: "Coaching", privateProperties: { crmBookingId: booking.id } });
+    expect(bookingToEvent({ ...booking, source: "google", location: "Studio 3" }, "UTC").location).toBe("Studio 3");
+    // Ours: everything, a cleared field included.
+    expect(bookingToEvent(booking, "UTC")).toMatchObject({ location: null, start: { timeZone: "UTC" } });
   });
 
   it("writes all-day bookings as dates in the user's zone", () => {

@@ -24,27 +24,36 @@ export interface BookingForPush {
   status: "proposed" | "confirmed" | "completed" | "cancelled";
   allDay: boolean;
   clientName: string | null;
+  /** "crm" (made here) or "google" (made in Google Calendar, then imported). */
+  source: string;
 }
 
-/** The Google event a booking becomes. */
+/**
+ * The Google event a booking becomes. An event made here is ours: every field is written. An event
+ * made in Google (a linked or edited "busy" block) gets only what the CRM owns: title, times, status,
+ * a location it holds, and our booking id. Its description was never imported (the user's own text:
+ * directions, dial-in codes), its location is never blanked, and its time zone stays its own (the
+ * patch sends the instant with an offset and leaves `timeZone` out; Google merges nested objects).
+ */
 export function bookingToEvent(booking: BookingForPush, zone: string): ProviderEventWrite {
+  const ours = booking.source !== "google";
   const description = [booking.clientName ? `With ${booking.clientName}` : null, booking.notes]
     .filter(Boolean)
     .join("\n\n");
   return {
     summary: booking.title,
-    description: description || null,
-    location: booking.location,
-    start: toEventTime(booking.startsAt, booking.allDay, zone),
-    end: toEventTime(booking.endsAt, booking.allDay, zone),
+    ...(ours && { description: description || null }),
+    ...((ours || booking.location) && { location: booking.location }),
+    start: toEventTime(booking.startsAt, booking.allDay, zone, ours),
+    end: toEventTime(booking.endsAt, booking.allDay, zone, ours),
     status: booking.status === "proposed" ? "tentative" : "confirmed",
     privateProperties: { [BOOKING_ID_PROPERTY]: booking.id },
   };
 }
 
-function toEventTime(instant: Date, allDay: boolean, zone: string): ProviderEventTime {
+function toEventTime(instant: Date, allDay: boolean, zone: string, withZone: boolean): ProviderEventTime {
   if (allDay) return { date: localDate(instant, zone) };
-  return { dateTime: instant.toISOString(), timeZone: zone };
+  return withZone ? { dateTime: instant.toISOString(), timeZone: zone } : { dateTime: instant.toISOString() };
 }
 
 function localDate(instant: Date, zone: string): string {

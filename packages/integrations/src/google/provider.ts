@@ -237,19 +237,24 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
   };
 }
 
-/** Our write: both time forms are sent, the unused one as null, so a patch can switch between them. */
+/**
+ * Our write: both time forms are sent, the unused one as null, so a patch can switch between them.
+ * A field the write leaves out (undefined) is not sent at all, so a PATCH keeps Google's value; only
+ * an explicit null clears it. (Sending `?? null` here blanked the description of events made in Google.)
+ */
 function toRequestBody(event: ProviderEventWrite): calendar_v3.Schema$Event {
   const time = (t: ProviderEventTime): calendar_v3.Schema$EventDateTime =>
     t.date
       ? { date: t.date, dateTime: null, timeZone: null }
-      : { dateTime: t.dateTime, date: null, timeZone: t.timeZone ?? null };
+      : { dateTime: t.dateTime, date: null, ...(t.timeZone !== undefined && { timeZone: t.timeZone }) };
   return {
     summary: event.summary,
-    description: event.description ?? null,
-    location: event.location ?? null,
+    ...(event.description !== undefined && { description: event.description }),
+    ...(event.location !== undefined && { location: event.location }),
     start: time(event.start),
     end: time(event.end),
     status: event.status,
+    // Keys merge in a PATCH: other apps' private properties on the event stay.
     extendedProperties: { private: event.privateProperties },
   };
 }

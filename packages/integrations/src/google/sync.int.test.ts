@@ -272,6 +272,81 @@ describe("Google → CRM", () => {
   }, 120_000);
 });
 
+describe("events made in Google", () => {
+  it("linking and editing one sends only what the CRM owns: its description and other fields stay", async () => {
+    const u = await user();
+    const theirs = fake.createEvent(
+      {
+        summary: "Workshop at the studio",
+        description: "Door code 4711. Bring mats.",
+        location: "Studio 3",
+        colorId: "5",
+        attendees: [{ email: "friend@example.com" }],
+        extendedProperties: { private: { otherApp: "keep-me" } },
+        start: { dateTime: "2026-03-11T09:00:00", timeZone: "America/New_York" },
+        end: { dateTime: "2026-03-11T10:00:00", timeZone: "America/New_York" },
+      },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    const busy = (await liveBookings(u)).find((r) => r.googleEventId === theirs.id)!;
+    expect(busy).toMatchObject({ clientId: null, source: "google", location: "Studio 3" });
+
+    // Linked to a client and renamed here: Google gets the new title and the link, nothing else changes.
+    clock.advance(60_000);
+    await updateBooking(u, { id: busy.id, version: busy.version, clientId: u.clientId, title: "Workshop with Maya" });
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 1 });
+    const [after] = liveEvents(fake, u).filter((e) => e.id === theirs.id);
+    expect(after).toMatchObject({
+      summary: "Workshop with Maya",
+      description: "Door code 4711. Bring mats.",
+      location: "Studio 3",
+      colorId: "5",
+      attendees: [{ email: "friend@example.com" }],
+      start: { timeZone: "America/New_York" },
+      extendedProperties: { private: { otherApp: "keep-me", crmBookingId: busy.id } },
+    });
+    expect(new Date(after!.start!.dateTime!).toISOString()).toBe("2026-03-11T13:00:00.000Z");
+
+    // Rescheduled here: the instant moves, the event keeps its own zone and its description.
+    const [linked] = await u.db.select().from(schema.bookings).where(eq(schema.bookings.id, busy.id));
+    clock.advance(60_000);
+    await updateBooking(u, {
+      id: busy.id,
+      version: linked!.version,
+      startsAt: at("2026-03-11T15:00:00Z"),
+      endsAt: at("2026-03-11T16:00:00Z"),
+    });
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 1 });
+    const [moved] = liveEvents(fake, u).filter((e) => e.id === theirs.id);
+    expect(new Date(moved!.start!.dateTime!).toISOString()).toBe("2026-03-11T15:00:00.000Z");
+    expect(moved).toMatchObject({
+      description: "Door code 4711. Bring mats.",
+      location: "Studio 3",
+      start: { timeZone: "America/New_York" },
+    });
+  });
+
+  it("an event made here still carries its client and notes in the description", async () => {
+    const u = await user();
+    const b = await createBooking(u, {
+      clientId: u.clientId,
+      title: "Coaching",
+      startsAt: at("2026-03-12T10:00:00Z"),
+      endsAt: at("2026-03-12T11:00:00Z"),
+      notes: "Bring the plan",
+      status: "confirmed",
+    });
+    await sync(u);
+    expect(liveEvents(fake, u)[0]?.description).toBe("With Maya Lopez\n\nBring the plan");
+    clock.advance(60_000);
+    await updateBooking(u, { id: b.id, version: b.version, notes: null });
+    await sync(u);
+    expect(liveEvents(fake, u)[0]?.description).toBe("With Maya Lopez");
+  });
+});
+
 describe("conflicts", () => {
   it("last write wins: a later edit in Google beats an earlier one here, with a notice", async () => {
     const u = await user();
