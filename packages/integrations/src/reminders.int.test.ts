@@ -4,6 +4,7 @@ import {
   deleteBooking,
   deliverReminder,
   ManualClock,
+  REMINDER_RETRY_LIMIT,
   resendReminder,
   sendReminderJob,
   transitionBooking,
@@ -303,6 +304,42 @@ describe("one reminder per start", () => {
     await deliverReminder({ ...ctx, email: quick }, { userId: ctx.userId, emailId: otherEmail!.id }, 1);
     expect(fake.sent).toHaveLength(2);
     expect((await reminders(ctx, other.id)).map((r) => r.status)).toEqual(["sent"]);
+  });
+
+  it("out of retries: failed with the reason, the job fails (dead-letter, failed jobs), and its Retry sends it", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    const b = await book(ctx, "2026-03-01T18:00:00Z", "2026-03-01T19:00:00Z");
+    const [email] = await reminders(ctx, b.id);
+    fake.fail({ status: 500 });
+    await expect(
+      deliverReminder(ctx, { userId: ctx.userId, emailId: email!.id }, REMINDER_RETRY_LIMIT),
+    ).rejects.toThrow(/Email not sent: /);
+    expect((await reminders(ctx, b.id))[0]).toMatchObject({
+      status: "failed",
+      lastError: expect.stringContaining("500"),
+    });
+    // Another duplicate run of the last attempt does nothing; the Retry from failed jobs (one more
+    // than the limit) sends it.
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: email!.id }, REMINDER_RETRY_LIMIT);
+    expect(fake.sent).toHaveLength(0);
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: email!.id }, REMINDER_RETRY_LIMIT + 1);
+    expect(fake.sent).toHaveLength(1);
+    expect((await reminders(ctx, b.id))[0]).toMatchObject({ status: "sent", lastError: null });
+  });
+
+  it("a reminder that comes due after the booking started is not sent", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    const b = await book(ctx, "2026-03-01T18:00:00Z", "2026-03-01T19:00:00Z");
+    const [email] = await reminders(ctx, b.id);
+    ctx.clock.set(new Date("2026-03-01T18:05:00Z")); // the workers were down until after the start
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: email!.id }, 0);
+    expect(fake.sent).toHaveLength(0);
+    expect((await reminders(ctx, b.id))[0]).toMatchObject({
+      status: "failed",
+      lastError: "Not sent: the booking had already started",
+    });
   });
 
   it("Resend reminder twice in a row sends one email", async () => {

@@ -69,7 +69,12 @@ export async function deliverReminder(
   // built once per database handle: at thousands a second, building the query costs more than running it.
   const [row] = await reminderFactsQuery(ctx.db).execute({ emailId: payload.emailId, userId: payload.userId });
   const email = row?.email;
-  if (!email || !PENDING.includes(email.status as (typeof PENDING)[number]) || !email.bookingId) return;
+  // A job that ran out of retries lands in failed jobs; its Retry button runs it once more (pg-boss
+  // raises its retry limit), and that run may send the message it marked failed.
+  const retriedByHand = email?.status === "failed" && retryCount > REMINDER_RETRY_LIMIT;
+  if (!email || !(PENDING.includes(email.status as (typeof PENDING)[number]) || retriedByHand) || !email.bookingId) {
+    return;
+  }
   const facts =
     row.booking && row.ownerZone !== null
       ? {
@@ -91,6 +96,14 @@ export async function deliverReminder(
     await ctx.db
       .update(emailMessages)
       .set({ status: "cancelled", updatedAt: now })
+      .where(eq(emailMessages.id, email.id));
+    return;
+  }
+  if (facts.startsAt.getTime() <= now.getTime()) {
+    // Late (workers were down, or a Retry long after): a reminder of a session already under way helps no one.
+    await ctx.db
+      .update(emailMessages)
+      .set({ status: "failed", lastError: "Not sent: the booking had already started", updatedAt: now })
       .where(eq(emailMessages.id, email.id));
     return;
   }
@@ -165,5 +178,9 @@ export async function deliverReminder(
     })
     .where(eq(emailMessages.id, email.id));
   // Soft failures (429, 5xx, timeouts) go back to pg-boss, which retries with backoff.
-  if (result.retryable && !lastAttempt) throw new Error(`Email not sent yet: ${result.reason}`);
+  // After the last one the job fails for good: pg-boss copies it to the dead-letter queue and it shows
+  // in failed jobs, with a Retry button.
+  if (result.retryable) {
+    throw new Error(lastAttempt ? `Email not sent: ${result.reason}` : `Email not sent yet: ${result.reason}`);
+  }
 }
