@@ -18,8 +18,12 @@ const { bookings, calendarConnections, clients, users } = schema;
 
 export type ConnectionRow = typeof calendarConnections.$inferSelect;
 
-/** The sync window: bookings and events from 30 days back to a year ahead (recurring events are expanded inside it). */
-export const SYNC_WINDOW = { pastDays: 30, futureDays: 365 };
+/**
+ * The sync window: bookings and events from 30 days back to a year ahead (recurring events are
+ * expanded inside it). Google takes timeMin/timeMax only on a full listing, and a sync token keeps
+ * the window of the listing it came from, so a full listing re-anchors it once it is `resyncDays` old.
+ */
+export const SYNC_WINDOW = { pastDays: 30, futureDays: 365, resyncDays: 7 };
 const DAY = 24 * 3600_000;
 /** A run holds its lease this long at most; a crashed worker's lease runs out. */
 const LEASE_MS = 10 * 60_000;
@@ -230,8 +234,14 @@ async function pullChanges(
   zone: string,
   log: SyncLog,
 ): Promise<{ pulled: number; fullSync: boolean }> {
-  let syncToken = connection.syncToken ?? undefined;
   const now = ctx.clock.now();
+  // With a token the window stays where the last full listing put it (its far edge comes closer every
+  // day, so a series stops being expanded): list everything again once it is a week old. Matching by
+  // event id keeps that free of duplicates; the new token replaces the old one.
+  const windowAge = connection.fullSyncedAt ? now.getTime() - connection.fullSyncedAt.getTime() : Infinity;
+  const reanchor = Boolean(connection.syncToken) && windowAge >= SYNC_WINDOW.resyncDays * DAY;
+  if (reanchor) log("calendar sync: sync window due to move forward, full sync", { connectionId: connection.id });
+  let syncToken = reanchor ? undefined : (connection.syncToken ?? undefined);
   for (;;) {
     const fullSync = !syncToken;
     let pulled = 0;
@@ -267,7 +277,8 @@ async function pullChanges(
         if (!pageToken && page.nextSyncToken) {
           await ctx.db
             .update(calendarConnections)
-            .set({ syncToken: page.nextSyncToken })
+            // A full listing anchors the window at `now` (timeMin = now - pastDays).
+            .set({ syncToken: page.nextSyncToken, ...(fullSync && { fullSyncedAt: now }) })
             .where(eq(calendarConnections.id, connection.id));
         }
       } while (pageToken);

@@ -272,6 +272,58 @@ describe("Google → CRM", () => {
   }, 120_000);
 });
 
+describe("the sync window", () => {
+  const DAY = 24 * 3600_000;
+
+  it("moves forward: once a week a full listing re-anchors it, so a series keeps coming a year ahead, with no duplicates", async () => {
+    // Its own clock and fake: the window moves by days here, which the other tests must not see.
+    const windowClock = new ManualClock("2026-03-02T09:00:00Z");
+    const windowFake = await startFakeGoogle({ clock: windowClock });
+    try {
+      const u = await connectedUser(testDb(), windowFake, sendOnly.queue, { clock: windowClock });
+      const series = windowFake.createEvent(
+        {
+          summary: "Weekly supervision",
+          start: { dateTime: "2026-03-04T16:00:00+01:00", timeZone: "Europe/Berlin" },
+          end: { dateTime: "2026-03-04T17:00:00+01:00", timeZone: "Europe/Berlin" },
+          recurrence: ["RRULE:FREQ=WEEKLY"],
+        },
+        "primary",
+        u.account,
+      );
+      await book(u, "Ours", "2026-03-05T10:00:00Z", "2026-03-05T11:00:00Z");
+      const weekly = async () => (await liveBookings(u)).filter((b) => b.googleEventId?.startsWith(`${series.id}_`));
+      const horizon = () => windowClock.now().getTime() + 365 * DAY;
+
+      expect(await sync(u)).toMatchObject({ outcome: "synced", fullSync: true });
+      const first = await weekly();
+      expect(first.at(-1)!.startsAt.getTime()).toBeGreaterThan(horizon() - 7 * DAY);
+
+      windowClock.advance(DAY);
+      expect(await sync(u)).toMatchObject({ outcome: "synced", fullSync: false, pulled: 0 });
+
+      windowClock.advance(8 * DAY);
+      expect(await sync(u)).toMatchObject({ outcome: "synced", fullSync: true });
+      const later = await weekly();
+      expect(later.length).toBeGreaterThan(first.length);
+      expect(later.at(-1)!.startsAt.getTime()).toBeGreaterThan(horizon() - 7 * DAY);
+      expect(new Set(later.map((b) => b.googleEventId)).size).toBe(later.length);
+      expect((await liveBookings(u)).filter((b) => b.title === "Ours")).toHaveLength(1);
+      expect(windowFake.events("primary", u.account).filter((e) => e.summary === "Ours")).toHaveLength(1);
+      const [connection] = await u.db
+        .select()
+        .from(schema.calendarConnections)
+        .where(eq(schema.calendarConnections.id, u.connectionId));
+      expect(connection?.fullSyncedAt?.toISOString()).toBe(windowClock.now().toISOString());
+
+      windowClock.advance(DAY);
+      expect(await sync(u)).toMatchObject({ outcome: "synced", fullSync: false, pulled: 0 });
+    } finally {
+      await windowFake.close();
+    }
+  });
+});
+
 describe("events made in Google", () => {
   it("linking and editing one sends only what the CRM owns: its description and other fields stay", async () => {
     const u = await user();
