@@ -108,6 +108,14 @@ test("connect Google Calendar, push a booking, pull a move made in Google, and s
   await expect(page.getByText("Busy (Google Calendar)")).toBeVisible();
   await row.click();
   await expect(page.getByText("In Google Calendar")).toBeVisible();
+  // The booking itself moved (not just any 12:00 on the page): its own time range now starts at 12:00,
+  // and the 10:00 start is gone.
+  const movedEnd = await page.evaluate(
+    (iso) => new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false }),
+    new Date(end.getTime() + twoHours).toISOString(),
+  );
+  await expect(page.getByText(new RegExp(`12:00\\s*[–-]\\s*${movedEnd}`)).first()).toBeVisible();
+  await expect(page.getByText(/\b10:00\s*[–-]/)).toHaveCount(0);
   await screenshot(page, "google-booking-moved");
   await page.goto(`/calendar?view=week&date=${day}`);
   await expect(page.getByText("Dentist").first()).toBeVisible();
