@@ -79,6 +79,18 @@ test("a booking's reminder shows up in Sent emails once the worker has sent it",
 
   await row.getByRole("link", { name: "Booking" }).click();
   await expect(page).toHaveURL(new RegExp(`/bookings/${booking.id}$`));
+
+  // The booking says it went out, and Resend reminder sends one more (a second row in Sent emails).
+  const reminder = page.getByRole("region", { name: "Reminder email" });
+  await expect(reminder).toContainText(/Reminder sent at/);
+  await reminder.getByRole("button", { name: "Resend reminder" }).click();
+  await expect(page.getByText("Reminder on its way")).toBeVisible();
+  await expect(async () => {
+    await page.goto("/emails");
+    await expect(
+      page.locator("tbody tr").filter({ hasText: "maya@example.com" }).locator('[data-status="sent"]'),
+    ).toHaveCount(2, { timeout: 2_000 });
+  }).toPass({ timeout: 45_000, intervals: [1_000, 2_000] });
 });
 
 test("times are shown in the user's zone, and a bounce warning appears only when needed", async ({ page }) => {

@@ -116,6 +116,9 @@ test("connect Google Calendar, push a booking, pull a move made in Google, and s
   );
   await expect(page.getByText(new RegExp(`12:00\\s*[–-]\\s*${movedEnd}`)).first()).toBeVisible();
   await expect(page.getByText(/\b10:00\s*[–-]/)).toHaveCount(0);
+  // Maya has no email address: no reminder, and no Resend button that could only fail.
+  await expect(page.getByText("No reminder: the client has no email address")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Resend reminder" })).toHaveCount(0);
   await screenshot(page, "google-booking-moved");
   await page.goto(`/calendar?view=week&date=${day}`);
   await expect(page.getByText("Dentist").first()).toBeVisible();

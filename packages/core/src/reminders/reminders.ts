@@ -312,10 +312,13 @@ export async function reminderStatus(ctx: AuthedContext, bookingId: string) {
     .orderBy(desc(emailMessages.createdAt))
     .limit(1);
   const [booking] = await ctx.db
-    .select({ note: bookings.reminderNote })
+    .select({ note: bookings.reminderNote, status: bookings.status, clientEmail: clients.email })
     .from(bookings)
+    .leftJoin(clients, eq(clients.id, bookings.clientId))
     .where(and(eq(bookings.id, bookingId), eq(bookings.userId, ctx.userId)));
   if (!booking) throw new DomainError("NOT_FOUND", messages.notFound);
+  // What "Resend reminder" needs (resendReminder refuses the rest), so the page offers it only then.
+  const canResend = Boolean(booking.clientEmail) && (booking.status === "proposed" || booking.status === "confirmed");
   return row
     ? {
         status: row.status,
@@ -324,8 +327,17 @@ export async function reminderStatus(ctx: AuthedContext, bookingId: string) {
         deliveredAt: row.deliveredAt,
         error: row.lastError,
         note: booking.note,
+        canResend,
       }
-    : { status: null, scheduledFor: null, sentAt: null, deliveredAt: null, error: null, note: booking.note };
+    : {
+        status: null,
+        scheduledFor: null,
+        sentAt: null,
+        deliveredAt: null,
+        error: null,
+        note: booking.note,
+        canResend,
+      };
 }
 
 /** Re-syncs the reminders of upcoming bookings (after a client's email or the owner's zone changed). */

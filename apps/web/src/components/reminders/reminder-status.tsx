@@ -139,7 +139,7 @@ export function ReminderStatus({ bookingId, canResend = true, className }: Remin
             {data?.status ? <EmailStatusBadge status={data.status} className="ml-1" /> : null}
           </p>
         )}
-        {canResend ? (
+        {canResend && data?.canResend ? (
           <Button
             variant="secondary"
             size="sm"
