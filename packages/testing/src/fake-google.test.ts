@@ -594,6 +594,44 @@ describe("Calendar events", () => {
     });
   });
 
+  it("can forget deleted events with the sync tokens, as Google drops old tombstones (ids stay taken)", async () => {
+    const { accessToken } = await connect("tombstones@example.com");
+    const api = calendar(accessToken);
+    const gone = await api.events.insert({
+      calendarId: "primary",
+      requestBody: { id: "gone01", ...timed("2026-03-03T10:00:00Z") },
+    });
+    await api.events.insert({ calendarId: "primary", requestBody: { id: "kept01", ...timed("2026-03-04T10:00:00Z") } });
+    const series = await api.events.insert({
+      calendarId: "primary",
+      requestBody: {
+        id: "series01",
+        start: { dateTime: "2026-03-05T10:00:00Z", timeZone: "UTC" },
+        end: { dateTime: "2026-03-05T11:00:00Z", timeZone: "UTC" },
+        recurrence: ["RRULE:FREQ=DAILY;COUNT=3"],
+      },
+    });
+    const instanceId = `${series.data.id}_20260306T100000Z`;
+    await api.events.delete({ calendarId: "primary", eventId: gone.data.id! });
+    await api.events.delete({ calendarId: "primary", eventId: instanceId });
+    const before = await listAll(api, { showDeleted: true });
+    expect(before.items.filter((e) => e.status === "cancelled").map((e) => e.id)).toEqual(["gone01", instanceId]);
+
+    fake.expireSyncTokens({ forgetDeleted: true });
+    expect((await apiError(api.events.list({ calendarId: "primary", syncToken: before.syncToken }))).status).toBe(410);
+    const after = await listAll(api, { showDeleted: true, singleEvents: true });
+    const live = after.items.filter((e) => e.status !== "cancelled").map((e) => e.id);
+    expect(live.sort()).toEqual(["kept01", "series01_20260305T100000Z", "series01_20260307T100000Z"]);
+    // The deleted instance stays listed as deleted: it belongs to its live series.
+    expect(after.items.filter((e) => e.status === "cancelled").map((e) => e.id)).toEqual([instanceId]);
+    expect((await apiError(api.events.get({ calendarId: "primary", eventId: "gone01" }))).status).toBe(404);
+    // The deleted id is still taken.
+    const again = await apiError(
+      api.events.insert({ calendarId: "primary", requestBody: { id: "gone01", ...timed("2026-03-03T10:00:00Z") } }),
+    );
+    expect(again).toMatchObject({ status: 409, reason: "duplicate" });
+  });
+
   it("filters by time window (timeMin on end, timeMax on start) and private extended property", async () => {
     const { accessToken } = await connect("window@example.com");
     const api = calendar(accessToken);

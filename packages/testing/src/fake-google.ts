@@ -5,7 +5,8 @@
  * and `revokeUrl`.
  *
  * It reproduces what a two-way calendar sync trips over on the real service: Google's error shapes and reasons,
- * sync tokens (410 fullSyncRequired) and page tokens that keep their snapshot, cancelled events as tombstones,
+ * sync tokens (410 fullSyncRequired) and page tokens that keep their snapshot, cancelled events as tombstones
+ * (which Google drops after a while, invalidating old sync tokens: `expireSyncTokens({forgetDeleted: true})`),
  * recurring series with instances and exceptions, etags and If-Match (412), duplicate ids (409), re-deletes (410),
  * push notification channels, token expiry/revocation and injected faults (403/429/5xx/slow).
  *
@@ -150,8 +151,13 @@ export interface FakeGoogle {
   ): FakeGoogleEvent;
   updateEvent(id: string, patch: Partial<FakeGoogleEvent>, calendarId?: string, account?: string): FakeGoogleEvent;
   deleteEvent(id: string, calendarId?: string, account?: string): void;
-  /** Every sync token issued so far answers 410 fullSyncRequired from now on. */
-  expireSyncTokens(): void;
+  /**
+   * Every sync token issued so far answers 410 fullSyncRequired from now on. With `forgetDeleted`, Google's
+   * other half of that story too: it has dropped its old tombstones (which is why the tokens went), so
+   * deleted events are no longer listed (not even with showDeleted) nor found by get; their ids stay taken.
+   * Cancelled instances of a live series are kept: they are part of the series.
+   */
+  expireSyncTokens(options?: { forgetDeleted?: boolean }): void;
   /** Every access token issued so far answers 401 from now on (refresh tokens keep working). */
   expireAccessTokens(): void;
   /** Revokes all tokens of an account (default: every account): refresh → 400 invalid_grant, calendar calls → 401. */
@@ -329,6 +335,8 @@ interface Calendar {
   created: string;
   events: Map<string, EventRecord>;
   ghosts: Map<string, Ghost>;
+  /** Ids of deleted events whose tombstones were dropped: gone from lists and get, still taken for insert. */
+  forgotten: Set<string>;
 }
 
 interface Account {
@@ -509,6 +517,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       created: new Date(nowMs()).toISOString(),
       events: new Map(),
       ghosts: new Map(),
+      forgotten: new Set(),
     };
     acc.calendars.set(id, cal);
     return cal;
@@ -547,7 +556,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       }
       id = body.id;
       // Ids stay taken after a delete: re-inserting a deleted event's id is a duplicate too.
-      if (cal.events.has(id) || cal.ghosts.has(id)) {
+      if (cal.events.has(id) || cal.ghosts.has(id) || cal.forgotten.has(id)) {
         throw new FakeGoogleError({
           code: 409,
           domain: "global",
@@ -645,6 +654,23 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
     cal.events.set(ev.id, { ev, seq: changeSeq });
     cal.ghosts.delete(ev.id);
     if (notify) notifyChange(cal);
+  }
+
+  /** Drops the tombstones of deleted events (not cancelled instances of a live series, which belong to it). */
+  function forgetDeleted(): void {
+    for (const acc of accounts.values()) {
+      for (const cal of acc.calendars.values()) {
+        for (const [id, { ev }] of cal.events) {
+          if (ev.status !== "cancelled") continue;
+          const master = ev.recurringEventId ? cal.events.get(ev.recurringEventId)?.ev : undefined;
+          if (master && master.status !== "cancelled") continue;
+          cal.events.delete(id);
+          cal.forgotten.add(id);
+        }
+        for (const id of cal.ghosts.keys()) cal.forgotten.add(id);
+        cal.ghosts.clear();
+      }
+    }
   }
 
   function checkIfMatch(ev: FakeGoogleEvent, ifMatch: string | undefined): void {
@@ -1794,8 +1820,9 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
     deleteEvent(id, calendarId, email) {
       removeEvent(helperCalendar(calendarId, email, false), id, undefined);
     },
-    expireSyncTokens() {
+    expireSyncTokens(expireOptions = {}) {
       syncTokens.clear();
+      if (expireOptions.forgetDeleted) forgetDeleted();
     },
     expireAccessTokens() {
       for (const info of accessTokens.values()) info.expired = true;

@@ -9,7 +9,7 @@ import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { enqueueSyncFor } from "./changes";
 import { calendarSyncJob } from "./jobs";
-import { SYNC_WINDOW } from "./sync";
+import { forgetEtags, SYNC_WINDOW } from "./sync";
 import { decryptToken, encryptToken } from "./token-cipher";
 import { accessTokenFor } from "./tokens";
 
@@ -141,6 +141,8 @@ export async function completeGoogleConnect(
     } else {
       await tx.db.insert(calendarConnections).values({ userId: ctx.userId, ...fields, createdAt: ctx.clock.now() });
     }
+    // Another calendar: the etags we hold are the old calendar's (links by event id stay, to match).
+    if (existing && !sameCalendar) await forgetEtags(tx);
     await enqueueSyncFor(tx, ctx.userId);
   });
   return { ok: true };
@@ -173,10 +175,7 @@ export async function disconnectGoogle(ctx: AuthedContext): Promise<{ disconnect
       .where(and(eq(bookings.userId, ctx.userId), eq(bookings.source, "google"), isNull(bookings.clientId)));
     // The etag only means something to the calendar we leave. A conflict flag stays: the overlap it
     // names is still there, and clearing it would make the two bookings collide.
-    await tx.db
-      .update(bookings)
-      .set({ googleEtag: null })
-      .where(and(eq(bookings.userId, ctx.userId), isNotNull(bookings.googleEventId)));
+    await forgetEtags(tx);
   });
   if (channelToken && connection.channelId && connection.channelResourceId) {
     await deps.provider

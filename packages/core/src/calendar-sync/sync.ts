@@ -242,37 +242,42 @@ async function pullChanges(
   const reanchor = Boolean(connection.syncToken) && windowAge >= SYNC_WINDOW.resyncDays * DAY;
   if (reanchor) log("calendar sync: sync window due to move forward, full sync", { connectionId: connection.id });
   let syncToken = reanchor ? undefined : (connection.syncToken ?? undefined);
+  const window = {
+    timeMin: new Date(now.getTime() - SYNC_WINDOW.pastDays * DAY),
+    timeMax: new Date(now.getTime() + SYNC_WINDOW.futureDays * DAY),
+  };
+  let accountEmail = connection.accountEmail;
   for (;;) {
     const fullSync = !syncToken;
     let pulled = 0;
     let pageToken: string | undefined;
+    const listed = new Set<string>();
     try {
       do {
         const page = await session.call((api) =>
           api.listEvents(
             connection.calendarId,
-            syncToken
-              ? { syncToken, pageToken, maxResults: 2500 }
-              : {
-                  pageToken,
-                  maxResults: 2500,
-                  timeMin: new Date(now.getTime() - SYNC_WINDOW.pastDays * DAY),
-                  timeMax: new Date(now.getTime() + SYNC_WINDOW.futureDays * DAY),
-                },
+            syncToken ? { syncToken, pageToken, maxResults: 2500 } : { pageToken, maxResults: 2500, ...window },
           ),
         );
-        pulled += await applyPage(ctx, page.items, zone, log);
-        if (
-          page.calendarSummary &&
-          page.calendarSummary !== connection.accountEmail &&
-          connection.calendarId === "primary"
-        ) {
+        if (page.calendarSummary && page.calendarSummary !== accountEmail && connection.calendarId === "primary") {
+          // A primary calendar's summary is its account. Reconnected as someone else: the etags we
+          // hold belong to the other account's events, so they no longer prove a link (see applyVanished).
+          if (accountEmail) {
+            log("calendar sync: connected to another Google account", { connectionId: connection.id });
+            await forgetEtags(ctx);
+          }
           await ctx.db
             .update(calendarConnections)
             .set({ accountEmail: page.calendarSummary })
             .where(eq(calendarConnections.id, connection.id));
+          accountEmail = page.calendarSummary;
         }
+        pulled += await applyPage(ctx, page.items, zone, log);
+        if (fullSync) for (const event of page.items) listed.add(event.id);
         pageToken = page.nextPageToken;
+        // Before the token is stored: a run that fails here lists everything again next time.
+        if (!pageToken && fullSync) pulled += await applyVanished(ctx, listed, window, log);
         // The sync token comes on the last page only; store it once every page was applied.
         if (!pageToken && page.nextSyncToken) {
           await ctx.db
@@ -297,6 +302,52 @@ async function pullChanges(
       throw error;
     }
   }
+}
+
+/**
+ * After a full listing: a linked booking inside the window whose event was not listed is gone from
+ * Google. It was deleted while we were not listening (token expired, long disconnection) and Google
+ * has since dropped the tombstone, which a full listing would otherwise have shown as cancelled. So it
+ * is applied as that deletion (the booking is cancelled, a busy block with it; Google wins, since when
+ * it was deleted is unknown). Only links confirmed on this calendar count: a link carried over from
+ * another calendar has no etag. Bookings within a day of the window's edges are left alone (Google
+ * compares all-day events in the calendar's zone, we in the user's).
+ */
+/** Links keep their event id (a reconnect matches events instead of duplicating them); the etag goes. */
+export async function forgetEtags(ctx: AuthedContext): Promise<void> {
+  await ctx.db
+    .update(bookings)
+    .set({ googleEtag: null })
+    .where(and(eq(bookings.userId, ctx.userId), isNotNull(bookings.googleEventId), isNotNull(bookings.googleEtag)));
+}
+
+async function applyVanished(
+  ctx: AuthedContext,
+  listed: Set<string>,
+  window: { timeMin: Date; timeMax: Date },
+  log: SyncLog,
+): Promise<number> {
+  const linked = await ctx.db
+    .select()
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.userId, ctx.userId),
+        isNotNull(bookings.googleEventId),
+        isNotNull(bookings.googleEtag),
+        isNull(bookings.deletedAt),
+        ne(bookings.status, "cancelled"),
+        gt(bookings.endsAt, new Date(window.timeMin.getTime() + DAY)),
+        lt(bookings.startsAt, new Date(window.timeMax.getTime() - DAY)),
+      ),
+    );
+  let applied = 0;
+  for (const booking of linked) {
+    if (listed.has(booking.googleEventId!)) continue;
+    log("calendar sync: event gone from Google, handled as deleted", { bookingId: booking.id });
+    if (await applyGoogleDeletion(ctx, { id: booking.googleEventId!, status: "cancelled" }, booking)) applied += 1;
+  }
+  return applied;
 }
 
 async function applyPage(ctx: AuthedContext, items: ProviderEvent[], zone: string, log: SyncLog): Promise<number> {

@@ -45,6 +45,7 @@ type Step =
   | { kind: "googleMove"; pick: number; slot: number; units: number }
   | { kind: "googleRename"; pick: number; title: string }
   | { kind: "googleDelete"; pick: number }
+  | { kind: "googleForgetsDeleted" }
   | { kind: "sync" };
 
 const title = fc.constantFrom("Coaching", "Review", "Intro", "Workshop", "Check-in", "Planning", "Follow-up");
@@ -61,6 +62,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("googleMove" as const), pick, slot, units }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("googleRename" as const), pick, title }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("googleDelete" as const), pick }), weight: 1 },
+  // Google drops its tombstones and with them every sync token (410): deletions come only by absence.
+  { arbitrary: fc.constant({ kind: "googleForgetsDeleted" as const }), weight: 1 },
   { arbitrary: fc.constant({ kind: "sync" as const }), weight: 4 },
 );
 
@@ -171,6 +174,9 @@ async function apply(u: SyncUser, s: Step) {
       fake.deleteEvent(e.id, "primary", u.account);
       return;
     }
+    case "googleForgetsDeleted":
+      fake.expireSyncTokens({ forgetDeleted: true });
+      return;
     case "sync":
       // With faults on, a run may fail after its retries (the job queue would retry it): fine.
       await sync(u).catch((error: unknown) => {

@@ -17,8 +17,9 @@ import {
   updateBooking,
 } from "@crm/core";
 import { schema } from "@crm/db";
+import { uniqueEmail } from "@crm/testing";
 import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type JobRuntime, startJobRuntime } from "../jobs/pg-boss";
 import {
@@ -270,6 +271,71 @@ describe("Google → CRM", () => {
     expect(new Set(rows.map((r) => r.googleEventId)).size).toBe(2_600);
     expect(rows.find((r) => r.googleEventId === changed.id)?.title).toBe("Renamed while the token expired");
   }, 120_000);
+
+  it("a full sync after 410 cancels bookings whose events vanished from Google meanwhile (tombstones dropped)", async () => {
+    const u = await user();
+    const ours = await book(u, "Ours, deleted there", "2026-03-13T10:00:00Z", "2026-03-13T11:00:00Z");
+    const stays = await book(u, "Ours, still there", "2026-03-13T12:00:00Z", "2026-03-13T13:00:00Z");
+    const theirs = fake.createEvent(
+      { summary: "Dentist", start: { dateTime: "2026-03-14T10:00:00Z" }, end: { dateTime: "2026-03-14T11:00:00Z" } },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    const linked = await liveBookings(u);
+    const ourEventId = linked.find((b) => b.id === ours.id)!.googleEventId!;
+    const busy = linked.find((b) => b.googleEventId === theirs.id)!;
+
+    clock.advance(60_000);
+    fake.deleteEvent(ourEventId, "primary", u.account);
+    fake.deleteEvent(theirs.id, "primary", u.account);
+    // Google drops the tombstones and with them the token: the full listing does not mention the two.
+    fake.expireSyncTokens({ forgetDeleted: true });
+    expect(await sync(u)).toMatchObject({ outcome: "synced", fullSync: true, pulled: 2 });
+    const rows = await liveBookings(u);
+    expect(rows.find((b) => b.id === ours.id)?.status).toBe("cancelled");
+    expect(rows.find((b) => b.id === busy.id)?.status).toBe("cancelled");
+    expect(rows.find((b) => b.id === stays.id)?.status).toBe("confirmed");
+    const log = await u.db
+      .select()
+      .from(schema.activityLogs)
+      .where(and(eq(schema.activityLogs.userId, u.userId), eq(schema.activityLogs.action, "cancelled_in_google")));
+    expect(log.map((l) => l.entityId).sort()).toEqual([ours.id, busy.id].sort());
+    // Nothing is pushed back or re-created, and the next run has nothing to do.
+    expect(liveEvents(fake, u).map((e) => e.summary)).toEqual(["Ours, still there"]);
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pulled: 0, pushed: 0, fullSync: false });
+  });
+
+  it("a full listing of another account or calendar after a reconnect cancels nothing linked to the old one", async () => {
+    const u = await user();
+    const ours = await book(u, "Ours", "2026-03-15T10:00:00Z", "2026-03-15T11:00:00Z");
+    fake.createEvent(
+      { summary: "Theirs", start: { dateTime: "2026-03-15T12:00:00Z" }, end: { dateTime: "2026-03-15T13:00:00Z" } },
+      "primary",
+      u.account,
+    );
+    await sync(u);
+    // Google refuses the refresh token; the user reconnects, signed in as another account ("primary").
+    fake.revokeAccess(u.account);
+    expect(await sync(u)).toEqual({ outcome: "disconnected" });
+    await connect(u, fake, uniqueEmail("other-account"));
+    expect(await sync(u)).toMatchObject({ outcome: "synced", fullSync: true });
+    const titles = async () => (await liveBookings(u)).map((b) => `${b.title}: ${b.status}`).sort();
+    expect(await titles()).toEqual(["Ours: confirmed", "Theirs: confirmed"]);
+
+    // Then to another calendar of that account.
+    const calendarId = "team@group.calendar.google.com";
+    fake.createEvent(
+      { summary: "Team", start: { dateTime: "2026-03-16T12:00:00Z" }, end: { dateTime: "2026-03-16T13:00:00Z" } },
+      calendarId,
+      fake.signedInAs,
+    );
+    const { url } = await startGoogleConnect(u, { calendarId });
+    expect((await completeGoogleConnect(u, Object.fromEntries((await fake.approve(url)).searchParams))).ok).toBe(true);
+    expect(await sync(u)).toMatchObject({ outcome: "synced", fullSync: true });
+    expect(await titles()).toEqual(["Ours: confirmed", "Team: confirmed", "Theirs: confirmed"]);
+    expect((await liveBookings(u)).find((b) => b.id === ours.id)?.status).toBe("confirmed");
+  });
 });
 
 describe("the sync window", () => {
