@@ -70,6 +70,11 @@ export interface ProviderEvent {
   /** Our own keys (e.g. crmBookingId), from extendedProperties.private. */
   privateProperties?: Record<string, string>;
   recurringEventId?: string;
+  /**
+   * Shown as "Free" in Google: marked transparent, or a kind of event that never holds time (a working
+   * location, a birthday). It must not become a busy block that refuses bookings.
+   */
+  free?: boolean;
 }
 
 /** What we write to the provider for a booking. */

@@ -394,6 +394,9 @@ export async function applyPulledEvent(
   zone: string,
 ): Promise<boolean> {
   if (event.status === "cancelled") return applyGoogleDeletion(ctx, event, booking);
+  // A free event made in Google holds no time: no busy block for it (one it had goes). Ours, or one the
+  // user linked to a client, is a real booking whatever Google shows it as.
+  if (event.free && (!booking || isBusyBlock(booking))) return booking ? dropBusyBlock(ctx, booking) : false;
   const parsed = eventTimes(event, zone);
   if (!parsed.ok) return false; // e.g. a zero-length event: nothing a booking can hold
   if (!booking) return importEvent(ctx, event, parsed.times);
@@ -467,6 +470,21 @@ export async function applyPulledEvent(
     if (tx.jobs) await syncReminder(tx, booking.id);
   });
   return written;
+}
+
+const isBusyBlock = (b: LinkedBooking) => b.source === "google" && b.clientId === null;
+
+/** A busy block mirrors its event only: when the event no longer holds time the block goes. */
+async function dropBusyBlock(ctx: AuthedContext, booking: LinkedBooking): Promise<boolean> {
+  return inTransaction(ctx, async (tx) => {
+    const dropped = await tx.db
+      .delete(bookings)
+      .where(and(eq(bookings.id, booking.id), eq(bookings.version, booking.version)))
+      .returning({ id: bookings.id });
+    if (dropped.length === 0) return false; // linked or edited meanwhile: the next sync sees it again
+    await recordActivity(tx, syncActivity(booking, "freed_in_google"), null);
+    return true;
+  });
 }
 
 async function applyGoogleDeletion(ctx: AuthedContext, event: ProviderEvent, booking: LinkedBooking | null) {

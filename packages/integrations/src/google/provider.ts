@@ -198,6 +198,8 @@ const eventSchema = z.object({
   updated: z.string().nullish(),
   etag: z.string().nullish(),
   recurringEventId: z.string().nullish(),
+  transparency: z.string().nullish(),
+  eventType: z.string().nullish(),
   extendedProperties: z.object({ private: z.record(z.string(), z.string()).nullish() }).nullish(),
 });
 
@@ -234,8 +236,12 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
     ...(e.etag && { etag: e.etag }),
     ...(e.recurringEventId && { recurringEventId: e.recurringEventId }),
     ...(e.extendedProperties?.private && { privateProperties: e.extendedProperties.private }),
+    ...((e.transparency === "transparent" || FREE_EVENT_TYPES.has(e.eventType ?? "")) && { free: true }),
   };
 }
+
+/** Event types that never hold time ("outOfOffice" and "focusTime" do, and stay busy). */
+const FREE_EVENT_TYPES = new Set(["workingLocation", "birthday"]);
 
 /**
  * Our write: both time forms are sent, the unused one as null, so a patch can switch between them.

@@ -218,6 +218,73 @@ describe("Google → CRM", () => {
     expect(call?.startsAt.toISOString()).toBe("2026-03-16T00:00:00.000Z");
   });
 
+  it("free events (shown as Free, working locations, birthdays) hold no time; busy ones and ours do", async () => {
+    const u = await user();
+    const office = fake.createEvent(
+      { summary: "Office", start: { date: "2026-03-18" }, end: { date: "2026-03-19" }, eventType: "workingLocation" },
+      "primary",
+      u.account,
+    );
+    fake.createEvent(
+      { summary: "Ada's birthday", start: { date: "2026-03-18" }, end: { date: "2026-03-19" }, eventType: "birthday" },
+      "primary",
+      u.account,
+    );
+    fake.createEvent(
+      {
+        summary: "Maybe lunch",
+        start: { dateTime: "2026-03-18T12:00:00Z" },
+        end: { dateTime: "2026-03-18T13:00:00Z" },
+        transparency: "transparent",
+      },
+      "primary",
+      u.account,
+    );
+    const away = fake.createEvent(
+      {
+        summary: "Away",
+        start: { dateTime: "2026-03-19T09:00:00Z" },
+        end: { dateTime: "2026-03-19T17:00:00Z" },
+        eventType: "outOfOffice",
+      },
+      "primary",
+      u.account,
+    );
+    const gym = fake.createEvent(
+      { summary: "Gym", start: { dateTime: "2026-03-18T07:00:00Z" }, end: { dateTime: "2026-03-18T08:00:00Z" } },
+      "primary",
+      u.account,
+    );
+    const ours = await book(u, "Coaching", "2026-03-18T10:00:00Z", "2026-03-18T11:00:00Z");
+    await sync(u);
+    expect((await liveBookings(u)).map((b) => b.title).sort()).toEqual(["Away", "Coaching", "Gym"]);
+    // The free day and the free lunch do not stand in the way of a booking here.
+    await book(u, "Lunch session", "2026-03-18T12:00:00Z", "2026-03-18T13:00:00Z");
+    await expect(book(u, "During out of office", "2026-03-19T10:00:00Z", "2026-03-19T11:00:00Z")).rejects.toThrow();
+
+    // A busy block marked Free in Google goes; our own booking marked Free there stays a booking.
+    clock.advance(60_000);
+    fake.updateEvent(gym.id, { transparency: "transparent" }, "primary", u.account);
+    const ourEventId = (await liveBookings(u)).find((b) => b.id === ours.id)!.googleEventId!;
+    fake.updateEvent(ourEventId, { transparency: "transparent" }, "primary", u.account);
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pulled: 2 });
+    const rows = await liveBookings(u);
+    expect(rows.map((b) => b.title).sort()).toEqual(["Away", "Coaching", "Lunch session"]);
+    expect(rows.find((b) => b.id === ours.id)?.status).toBe("confirmed");
+    const freed = await u.db
+      .select()
+      .from(schema.activityLogs)
+      .where(and(eq(schema.activityLogs.userId, u.userId), eq(schema.activityLogs.action, "freed_in_google")));
+    expect(freed).toHaveLength(1);
+    // Busy again: it comes back as a busy block.
+    clock.advance(60_000);
+    fake.updateEvent(gym.id, { transparency: "opaque" }, "primary", u.account);
+    await sync(u);
+    expect((await liveBookings(u)).find((b) => b.googleEventId === gym.id)?.title).toBe("Gym");
+    expect(office.eventType).toBe("workingLocation");
+    expect(away.eventType).toBe("outOfOffice");
+  });
+
   it("expands recurring events inside the window", async () => {
     const u = await user();
     fake.createEvent(

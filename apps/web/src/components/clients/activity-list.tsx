@@ -159,7 +159,18 @@ function word(item: ActivityItem, h: Helpers): Wording {
       completed: "Completed",
       cancelled: "Cancelled",
       deleted: "Deleted",
+      // Written by Google Calendar sync.
+      rescheduled_in_google: "Rescheduled",
+      updated_in_google: "Updated",
+      cancelled_in_google: "Cancelled",
+      created_in_google: "Booked",
+      sync_conflict_kept_crm: "Kept your edit of",
     };
+    const suffix = item.action.endsWith("_in_google")
+      ? " in Google Calendar"
+      : item.action === "sync_conflict_kept_crm"
+        ? " over the change in Google Calendar"
+        : null;
     return {
       icon: CalendarClock,
       tone: "bg-violet-50 text-violet-600",
@@ -172,6 +183,7 @@ function word(item: ActivityItem, h: Helpers): Wording {
             </>
           ) : null}
           {startsAt ? <> for {h.date(startsAt)}</> : null}
+          {suffix}
         </>,
       ],
     };
