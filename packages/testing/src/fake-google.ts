@@ -164,6 +164,8 @@ export interface FakeGoogle {
   revokeAccess(account?: string): void;
   /** Queue faults; they apply in order to matching requests. */
   fail(fault: FakeGoogleFault): void;
+  /** Queued faults not taken yet (a "slow" one is taken when its request arrives, then it waits). */
+  readonly queuedFaults: number;
   /** Random faults on a share (0..1) of Calendar API requests, deterministic from `seed`; rate 0 turns it off. */
   faultRate(rate: number, kinds: FakeGoogleFaultKind[], seed?: number): void;
   /** Live watch channels (not stopped, not expired). */
@@ -1836,6 +1838,9 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
     },
     faultRate(rate, kinds, seed = 1) {
       randomFaults = rate > 0 && kinds.length > 0 ? { rate, kinds: [...kinds], next: mulberry32(seed) } : null;
+    },
+    get queuedFaults() {
+      return faults.reduce((sum, entry) => sum + entry.left, 0);
     },
     get channels() {
       return liveChannels().map((ch) => {

@@ -759,6 +759,12 @@ async function pushBooking(
             return false;
           }
           event = await session.call((api) => api.patchEvent(calendarId, booking.googleEventId!, body));
+          // Ours was newer and overwrote Google's change: tell the user, as a pull that saw it would.
+          await inTransaction(ctx, async (tx) => {
+            await markPushed(tx, booking, event, { syncNotice: syncMessages.keptCrm });
+            await recordActivity(tx, syncActivity(booking, "sync_conflict_kept_crm"), null);
+          });
+          return true;
         } else if (isCalendarProviderError(error) && error.kind === "not_found") {
           // The event is not in this calendar (e.g. reconnected to another one): create ours there.
           event = await insertOrAdopt(session, calendarId, eventIdForBooking(booking.id), body);

@@ -13,6 +13,7 @@ import {
   requestSyncNow,
   runCalendarSync,
   startGoogleConnect,
+  syncMessages,
   transitionBooking,
   updateBooking,
 } from "@crm/core";
@@ -564,6 +565,39 @@ describe("conflicts", () => {
     await sync(u);
     expect((await liveBookings(u))[0]?.title).toBe("Edited here, later");
     expect(liveEvents(fake, u)[0]?.summary).toBe("Edited here, later");
+  });
+
+  it("last write wins when Google changes the event between our pull and our push (412): ours, newer, stays", async () => {
+    const u = await user();
+    const b = await book(u, "Session", "2026-03-20T14:00:00Z", "2026-03-20T15:00:00Z");
+    await sync(u);
+    const eventId = liveEvents(fake, u)[0]!.id;
+    clock.advance(60_000);
+    const googleEditAt = clock.now();
+    clock.advance(60_000);
+    await updateBooking(u, { id: b.id, version: b.version, title: "Edited here, later" });
+    const afterEdit = clock.now();
+    // The push's PATCH waits at Google; meanwhile a change from another device (made earlier) lands.
+    fake.fail({ kind: "slow", slowMs: 400, match: /^PATCH /, times: 1 });
+    const running = sync(u);
+    await waitFor(async () => fake.queuedFaults === 0);
+    clock.set(googleEditAt);
+    fake.updateEvent(eventId, { summary: "Edited in Google, earlier" }, "primary", u.account);
+    clock.set(afterEdit);
+    expect(await running).toMatchObject({ outcome: "synced", pushed: 1 });
+    expect(fake.requests.some((r) => r.method === "PATCH" && r.status === 412)).toBe(true);
+
+    const [row] = await liveBookings(u);
+    expect(row?.title).toBe("Edited here, later");
+    expect(row?.syncNotice).toBe(syncMessages.keptCrm);
+    expect(liveEvents(fake, u)[0]?.summary).toBe("Edited here, later");
+    const log = await u.db
+      .select()
+      .from(schema.activityLogs)
+      .where(and(eq(schema.activityLogs.entityId, b.id), eq(schema.activityLogs.action, "sync_conflict_kept_crm")));
+    expect(log).toHaveLength(1);
+    // Settled: the next run has nothing to do.
+    expect(await sync(u)).toMatchObject({ outcome: "synced", pushed: 0 });
   });
 
   it("an event moved in Google onto a taken slot is kept and flagged, never dropped", async () => {
