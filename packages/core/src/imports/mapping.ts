@@ -1,34 +1,10 @@
+import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type ImportField } from "@crm/shared";
 import { z } from "zod";
 
-export const IMPORT_FIELDS = [
-  "firstName",
-  "lastName",
-  "fullName",
-  "email",
-  "phone",
-  "company",
-  "status",
-  "tags",
-  "source",
-  "notes",
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+export { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type ImportField } from "@crm/shared";
 
 /** Column index → the field it fills, or null for a column that is not imported. */
 export type ImportMapping = Record<number, ImportField | null>;
-
-export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
-  firstName: "First name",
-  lastName: "Last name",
-  fullName: "Full name",
-  email: "Email",
-  phone: "Phone",
-  company: "Company",
-  status: "Status",
-  tags: "Tags",
-  source: "Source",
-  notes: "Notes",
-};
 
 /** A mapping as it arrives from a client (JSON object keys are strings). */
 export const importMappingSchema = z.record(

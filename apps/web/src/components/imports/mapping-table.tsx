@@ -1,15 +1,9 @@
+import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type ImportField, isImportField } from "@crm/shared";
 import { ArrowRight } from "lucide-react";
 import { useMemo, useState } from "react";
 import { cn } from "../../lib/utils";
 import { Select } from "../ui/select";
-import {
-  type ColumnMapping,
-  IMPORT_FIELD_LABELS,
-  IMPORT_FIELDS,
-  type ImportField,
-  isImportField,
-  type PreviewRow,
-} from "./shared";
+import type { ColumnMapping, PreviewRow } from "./shared";
 
 export interface MappingTableProps {
   headers: readonly string[];

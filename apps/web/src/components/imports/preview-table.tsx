@@ -1,6 +1,7 @@
+import { IMPORT_FIELD_LABELS, IMPORT_FIELDS } from "@crm/shared";
 import { CircleAlert, CircleCheck, Copy } from "lucide-react";
 import { cn } from "../../lib/utils";
-import { type ColumnMapping, IMPORT_FIELD_LABELS, IMPORT_FIELDS, type PreviewRow } from "./shared";
+import type { ColumnMapping, PreviewRow } from "./shared";
 
 export interface PreviewTableProps {
   headers: readonly string[];

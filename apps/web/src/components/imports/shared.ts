@@ -1,3 +1,4 @@
+import { type ImportField, isImportField } from "@crm/shared";
 import type { RouterOutputs } from "../../lib/trpc";
 
 export type ImportDraft = RouterOutputs["imports"]["preview"];
@@ -6,38 +7,6 @@ export type ImportState = ImportStatus["status"];
 export type PreviewRow = ImportDraft["preview"]["rows"][number];
 export type DuplicatePolicy = "skip" | "update" | "ask";
 export type Decision = "skip" | "update";
-
-/** The client fields a column can fill (the server's IMPORT_FIELDS, in the same order). */
-export const IMPORT_FIELDS = [
-  "firstName",
-  "lastName",
-  "fullName",
-  "email",
-  "phone",
-  "company",
-  "status",
-  "tags",
-  "source",
-  "notes",
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
-
-export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
-  firstName: "First name",
-  lastName: "Last name",
-  fullName: "Full name",
-  email: "Email",
-  phone: "Phone",
-  company: "Company",
-  status: "Status",
-  tags: "Tags",
-  source: "Source",
-  notes: "Notes",
-};
-
-export function isImportField(value: unknown): value is ImportField {
-  return typeof value === "string" && (IMPORT_FIELDS as readonly string[]).includes(value);
-}
 
 /** Column index → field, for every column of the file (null: not imported). */
 export type ColumnMapping = (ImportField | null)[];
