@@ -92,6 +92,19 @@ describe("CSV import", () => {
     expect(file.content).toContain("bob@");
   });
 
+  it("the status polled during an import carries the first 100 failures, the download all of them", async () => {
+    const ctx = await owner();
+    const { result } = await importFile(
+      ctx,
+      bigCsv(250, (i) => (i % 2 ? `Ada,Lovelace,ada${i}@example.com,ACME` : `Bad,Row,not-an-email-${i},ACME`)),
+    );
+    expect(result).toMatchObject({ status: "completed", created: 125, failed: 125 });
+    expect(result.failures).toHaveLength(100);
+    expect(result.failures[0]).toMatchObject({ line: 2, reason: expect.stringContaining("not-an-email-0") });
+    const file = await failedRowsFile(ctx, result.id);
+    expect(file.content.trim().split("\r\n")).toHaveLength(126); // header + every failed row
+  });
+
   it("keeps tags with quotes, braces, backslashes and accents exactly (and no tags as an empty list)", async () => {
     const ctx = await owner();
     const csv = enc('First Name,Tags\nAda,"say ""hi"" ; {vip} ; back\\slash ; café"\nBob,\n');
