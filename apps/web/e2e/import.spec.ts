@@ -192,6 +192,42 @@ test("duplicates: decide row by row", async ({ page }) => {
   expect((await query<Client>(page, "clients.get", { id: leo.id })).company).toBeNull();
 });
 
+test("duplicates beyond the 500 listed take one decision together", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page);
+  const file = (company: string) => ({
+    name: "many.csv",
+    mimeType: "text/csv",
+    buffer: csv([
+      "Name,Email,Company",
+      ...Array.from({ length: 505 }, (_, i) => `P ${i},p${i}@example.com,${company}`),
+    ]),
+  });
+  // The first import makes the clients the second one matches.
+  await page.goto("/import");
+  await chooseFile(page, file("Old Co"));
+  await page.getByRole("button", { name: "Start import" }).click();
+  await expect(page.getByRole("heading", { name: "Import finished" })).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('[data-stat="Created"] dd')).toHaveText("505");
+
+  await page.goto("/import");
+  await chooseFile(page, file("New Co"));
+  await page.getByText("Let me choose").click();
+  await expect(page.getByText("Choose Skip or Update for 505 more rows.")).toBeVisible();
+  await page.getByRole("button", { name: "Skip all" }).click();
+  await expect(page.getByText("505 of 505 decided")).toBeVisible();
+  const rest = page.getByRole("radiogroup", { name: "The other 5 matching rows" });
+  await expect(page.getByText("And 5 more, not listed one by one")).toBeVisible();
+  await rest.getByText("Update").click();
+  await rest.scrollIntoViewIfNeeded();
+  await screenshot(page, "import-duplicates-rest");
+  await page.getByRole("button", { name: "Start import" }).click();
+  await expect(page.getByRole("heading", { name: "Import finished" })).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('[data-stat="Updated"] dd')).toHaveText("5");
+  await expect(page.locator('[data-stat="Skipped"] dd')).toHaveText("500");
+  await expect(page.locator('[data-stat="Created"] dd')).toHaveText("0");
+});
+
 test("cancelling a running import undoes everything", async ({ page }) => {
   test.setTimeout(120_000);
   await signUp(page);

@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 import { createClient, getClient } from "../clients/clients";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
-import { cancelImport, createImport, failedRowsFile, getImport, runImport, startImport } from "./service";
+import {
+  cancelImport,
+  createImport,
+  failedRowsFile,
+  getImport,
+  LISTED_DUPLICATES,
+  runImport,
+  startImport,
+} from "./service";
 import { fixtureBytes } from "./test-fixtures";
 
 const testDb = useTestDatabase();
@@ -159,6 +167,40 @@ describe("CSV import", () => {
     );
     await runImport(third, { userId: third.userId, importId: draft.id });
     expect(await getImport(third, draft.id)).toMatchObject({ created: 1, updated: 1 });
+  });
+
+  it("asks about matches beyond the 500 listed with one decision for the rest", async () => {
+    const ctx = await owner();
+    const matches = LISTED_DUPLICATES + 20;
+    await ctx.db.insert(schema.clients).values(
+      Array.from({ length: matches }, (_, i) => ({
+        userId: ctx.userId,
+        firstName: `Old${i}`,
+        email: `m${i}@example.com`,
+        company: "Old Co",
+      })),
+    );
+    const csv = bigCsv(matches, (i) => `New${i},Import,m${i}@example.com,New Co`);
+    const draft = await createImport(ctx, { filename: "many.csv", bytes: csv });
+    expect(draft.existingDuplicates).toHaveLength(LISTED_DUPLICATES);
+    expect(draft.existingDuplicateCount).toBe(matches);
+    const listed = Object.fromEntries(draft.existingDuplicates.map((d) => [String(d.line), "skip" as const]));
+    const start = (decisions: Record<string, "skip" | "update">) =>
+      startImport(
+        ctx,
+        { id: draft.id, mapping: draft.mapping as never, duplicatePolicy: "ask", decisions },
+        { enqueue: false },
+      );
+    const refused = await start(listed).catch((e: DomainError) => e);
+    expect(refused).toMatchObject({ code: "VALIDATION", field: "decisions" });
+    expect((refused as DomainError).message).toContain("20 duplicates beyond the first 500");
+    await start({ ...listed, rest: "update" });
+    await runImport(ctx, { userId: ctx.userId, importId: draft.id });
+    expect(await getImport(ctx, draft.id)).toMatchObject({ created: 0, skipped: LISTED_DUPLICATES, updated: 20 });
+    const companies = (await liveClients(ctx)).filter((c) => c.company === "New Co").map((c) => c.email);
+    expect(companies.sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `m${LISTED_DUPLICATES + i}@example.com`).sort(),
+    );
   });
 
   it("rolls everything back when the database refuses a row in batch 3, and says which batch", async () => {

@@ -26,9 +26,20 @@ export const importStartInput = z.object({
   id: z.uuid(),
   mapping: importMappingSchema,
   duplicatePolicy: duplicatePolicySchema,
-  /** With "ask": for each line whose email matches an existing client, "skip" or "update". */
-  decisions: z.record(z.string().regex(/^\d+$/), z.enum(["skip", "update"])).optional(),
+  /**
+   * With "ask": for each line whose email matches an existing client, "skip" or "update"; under the key
+   * `rest`, the choice for the matches beyond the first LISTED_DUPLICATES (not listed one by one).
+   */
+  decisions: z
+    .record(
+      z.string().regex(/^(\d+|rest)$/, "Decisions are keyed by line number, or `rest`"),
+      z.enum(["skip", "update"], { error: "Decide skip or update" }),
+    )
+    .optional(),
 });
+
+/** Matches listed for a decision one by one; the rest take one decision together. */
+export const LISTED_DUPLICATES = 500;
 export const importPreviewInput = z.object({ id: z.uuid(), mapping: importMappingSchema.optional() });
 
 export interface ExistingDuplicate {
@@ -112,7 +123,7 @@ async function describeImport(ctx: AuthedContext, row: typeof imports.$inferSele
     warnings: file.warnings,
     mapping: chosen,
     preview,
-    existingDuplicates: duplicates.slice(0, 500),
+    existingDuplicates: duplicates.slice(0, LISTED_DUPLICATES),
     existingDuplicateCount: duplicates.length,
   };
 }
@@ -172,8 +183,16 @@ export async function startImport(
     if (!row) throw new DomainError("NOT_FOUND", "Import not found");
     if (row.status !== "uploaded") throw new DomainError("INVALID_TRANSITION", `This import is already ${row.status}`);
     if (input.duplicatePolicy === "ask") {
-      const { existingDuplicates } = await describeImport(tx, row, mapping);
+      const { existingDuplicates, existingDuplicateCount } = await describeImport(tx, row, mapping);
       const undecided = existingDuplicates.filter((d) => !input.decisions?.[String(d.line)]);
+      const unlisted = existingDuplicateCount - existingDuplicates.length;
+      if (unlisted > 0 && !input.decisions?.rest) {
+        throw new DomainError(
+          "VALIDATION",
+          `Decide for the ${unlisted} duplicates beyond the first ${LISTED_DUPLICATES} too (skip or update them)`,
+          { field: "decisions", details: { lines: [] } },
+        );
+      }
       if (undecided.length) {
         throw new DomainError(
           "VALIDATION",
@@ -356,7 +375,9 @@ export async function runImport(
             const match = key ? existing.get(key) : undefined;
             if (match) {
               const decision =
-                row.duplicatePolicy === "ask" ? (row.decisions?.[String(r.line)] ?? "skip") : row.duplicatePolicy;
+                row.duplicatePolicy === "ask"
+                  ? (row.decisions?.[String(r.line)] ?? row.decisions?.rest ?? "skip")
+                  : row.duplicatePolicy;
               if (decision === "update") {
                 await updateFromImport(tx, match.id, result.client, result.note);
                 counts.updated++;

@@ -19,6 +19,7 @@ import {
   type ImportDraft,
   type ImportStatus,
   mappingInput,
+  REST_DECISION,
 } from "./shared";
 
 const DELIMITERS: Record<string, string> = {
@@ -81,7 +82,12 @@ export function DraftView({ draft, onStarted, onChooseAnother }: DraftViewProps)
 
   const duplicateCount = current.existingDuplicateCount;
   const hiddenProblems = preview.counts.invalid - preview.rows.filter((r) => r.problems.length > 0).length;
-  const undecided = policy === "ask" ? current.existingDuplicates.filter((d) => !decisions[String(d.line)]).length : 0;
+  const unlisted = duplicateCount - current.existingDuplicates.length;
+  const undecided =
+    policy === "ask"
+      ? current.existingDuplicates.filter((d) => !decisions[String(d.line)]).length +
+        (unlisted > 0 && !decisions[REST_DECISION] ? unlisted : 0)
+      : 0;
   const usable = Math.max(0, preview.counts.valid - preview.counts.duplicates);
   const fresh = Math.max(0, usable - duplicateCount);
   const blocked = Boolean(preview.mappingError) || undecided > 0 || usable === 0 || (changed && live.isError);
@@ -97,6 +103,8 @@ export function DraftView({ draft, onStarted, onChooseAnother }: DraftViewProps)
             }),
           )
         : undefined;
+    const rest = decisions[REST_DECISION];
+    if (chosen && unlisted > 0 && rest) chosen[REST_DECISION] = rest;
     start.mutate({
       id: draft.id,
       mapping: mappingInput(mapping),

@@ -2,7 +2,7 @@ import { Link } from "@tanstack/react-router";
 import { useId } from "react";
 import { cn } from "../../lib/utils";
 import { Button } from "../ui/button";
-import type { Decision, DuplicatePolicy, ImportDraft } from "./shared";
+import { type Decision, type DuplicatePolicy, type ImportDraft, REST_DECISION as REST } from "./shared";
 
 const POLICIES: { value: DuplicatePolicy; title: string; description: string }[] = [
   {
@@ -44,10 +44,15 @@ export function Duplicates({
 }: DuplicatesProps) {
   const name = useId();
   const ask = policy === "ask";
-  const decided = duplicates.filter((d) => decisions[String(d.line)]).length;
+  const unlisted = total - duplicates.length;
+  const decided =
+    duplicates.filter((d) => decisions[String(d.line)]).length + (unlisted > 0 && decisions.rest ? unlisted : 0);
 
   function setAll(decision: Decision) {
-    onDecisionsChange(Object.fromEntries(duplicates.map((d) => [String(d.line), decision])));
+    onDecisionsChange({
+      ...Object.fromEntries(duplicates.map((d) => [String(d.line), decision])),
+      ...(unlisted > 0 && { [REST]: decision }),
+    });
   }
 
   return (
@@ -87,7 +92,7 @@ export function Duplicates({
         {ask ? (
           <div className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 bg-zinc-50/80 px-4 py-2">
             <p className="text-sm text-zinc-600" aria-live="polite">
-              {decided} of {duplicates.length} decided
+              {decided.toLocaleString()} of {total.toLocaleString()} decided
             </p>
             <div className="flex gap-2">
               <Button variant="ghost" size="sm" onClick={() => setAll("skip")} disabled={disabled}>
@@ -140,11 +145,26 @@ export function Duplicates({
             );
           })}
         </ul>
-        {total > duplicates.length ? (
-          <p className="border-t border-zinc-200 bg-zinc-50/80 px-4 py-2 text-sm text-zinc-500">
-            And {(total - duplicates.length).toLocaleString()} more
-            {ask ? ", which are skipped unless you choose Update them." : "."}
-          </p>
+        {unlisted > 0 ? (
+          <div
+            className={cn(
+              "flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 bg-zinc-50/80 px-4 py-2 text-sm text-zinc-500",
+              ask && !decisions.rest && "bg-amber-50/50",
+            )}
+          >
+            <p>
+              And {unlisted.toLocaleString()} more
+              {ask ? ", not listed one by one: decide for all of them together." : "."}
+            </p>
+            {ask ? (
+              <DecisionToggle
+                label={`The other ${unlisted} matching rows`}
+                value={decisions.rest}
+                disabled={disabled}
+                onChange={(value) => onDecisionsChange({ ...decisions, [REST]: value })}
+              />
+            ) : null}
+          </div>
         ) : null}
       </div>
     </div>
@@ -173,7 +193,8 @@ function DecisionToggle({
         <label
           key={option}
           className={cn(
-            "cursor-pointer rounded-md px-3 py-1 text-xs font-medium transition-colors",
+            // relative: keeps the sr-only radio inside the scrolled list (else it stretches the page).
+            "relative cursor-pointer rounded-md px-3 py-1 text-xs font-medium transition-colors",
             "has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600",
             value === option
               ? option === "update"

@@ -7,6 +7,8 @@ export type ImportState = ImportStatus["status"];
 export type PreviewRow = ImportDraft["preview"]["rows"][number];
 export type DuplicatePolicy = "skip" | "update" | "ask";
 export type Decision = "skip" | "update";
+/** The decisions key for the matches beyond the ones the server lists one by one. */
+export const REST_DECISION = "rest";
 
 /** Column index → field, for every column of the file (null: not imported). */
 export type ColumnMapping = (ImportField | null)[];
