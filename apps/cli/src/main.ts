@@ -1,18 +1,12 @@
 #!/usr/bin/env -S npx tsx
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import {
   allJobs,
-  createImport,
   DEFAULT_TRASH_RETENTION_DAYS,
   DomainError,
   findUserByEmail,
-  getImport,
   purgeDeletedClients,
-  runImport,
   signup,
-  startImport,
   systemClock,
 } from "@crm/core";
 import { runMigrations } from "@crm/db";
@@ -20,6 +14,8 @@ import { googleSyncFromEnv, installJobSchema, mailerFromEnv, startJobRuntime } f
 import { seedDatabase } from "@crm/testing/seed";
 import { openDatabase } from "./database";
 import { loadCliEnv } from "./env";
+import { importFromCli, parseDuplicatePolicy } from "./import-command";
+import { UsageError } from "./usage-error";
 
 const USAGE = `Usage: pnpm crm <command> [options]
 
@@ -28,8 +24,9 @@ Commands:
   create-user --email E --name N [--password P] [--time-zone Z]
                                            Create an account (password from --password or CRM_PASSWORD)
   seed [--users N] [--clients-per-user M]  Fill the database with realistic fake data
-  import FILE --user EMAIL [--duplicates skip|update]
-                                           Import clients from a CSV file (columns matched automatically)
+  import FILE --user EMAIL [--duplicates skip|update|ask] [--failed-rows OUT.csv]
+                                           Import clients from a CSV file (columns matched automatically);
+                                           "ask" asks on stdin what to do with each existing email
   worker                                   Run background jobs (reminders, imports, purge, calendar sync) until stopped
   purge [--retention-days D]               Delete for good the clients in Trash for longer than D days
                                            (default ${DEFAULT_TRASH_RETENTION_DAYS}, or CRM_TRASH_RETENTION_DAYS)
@@ -37,8 +34,6 @@ Commands:
 
 The database is DATABASE_URL, or the embedded PostgreSQL in CRM_DATA_DIR (default ./.data);
 while the app runs on the embedded database, commands use that running server.`;
-
-class UsageError extends Error {}
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -126,50 +121,20 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { user: { type: "string" }, duplicates: { type: "string" } },
+        options: { user: { type: "string" }, duplicates: { type: "string" }, "failed-rows": { type: "string" } },
       });
       const path = positionals[0];
       if (!path || !values.user) throw new UsageError("import needs a FILE and --user EMAIL");
-      const policy = values.duplicates ?? "skip";
-      if (policy !== "skip" && policy !== "update") throw new UsageError('--duplicates must be "skip" or "update"');
-      const bytes = await readFile(path).catch(() => {
-        throw new UsageError(`Cannot read ${path}`);
-      });
+      const policy = parseDuplicatePolicy(values.duplicates);
       const database = await openDatabase(env);
       try {
         const base = { db: database.db, clock: systemClock };
         const user = await findUserByEmail(base, values.user);
         if (!user) throw new UsageError(`No user with the email ${values.user}`);
-        const ctx = { ...base, userId: user.id };
-        const draft = await createImport(ctx, { filename: basename(path), bytes: new Uint8Array(bytes) });
-        for (const warning of draft.warnings) console.log(`Note: ${warning}`);
-        const columns = Object.entries(draft.mapping)
-          .filter(([, field]) => field)
-          .map(([column, field]) => `${draft.headers[Number(column)]} → ${field}`);
-        console.log(`Columns: ${columns.join(", ")}`);
-        await startImport(
-          ctx,
-          { id: draft.id, mapping: draft.mapping as never, duplicatePolicy: policy },
-          { enqueue: false },
+        return await importFromCli(
+          { ...base, userId: user.id },
+          { path, policy, failedRowsPath: values["failed-rows"] },
         );
-        await runImport(ctx, { userId: user.id, importId: draft.id }, ({ processed, total }) => {
-          const width = 30;
-          const filled = Math.round((processed / total) * width);
-          process.stdout.write(
-            `\rImporting ${processed} of ${total} [${"#".repeat(filled)}${" ".repeat(width - filled)}]`,
-          );
-        }).catch((error: Error) => {
-          process.stdout.write("\n");
-          throw error;
-        });
-        process.stdout.write("\n");
-        const result = await getImport(ctx, draft.id);
-        console.log(
-          `${result.status}: ${result.created} created, ${result.updated} updated, ${result.skipped} skipped, ${result.failed} failed.`,
-        );
-        for (const failure of result.failures.slice(0, 20)) console.log(`  line ${failure.line}: ${failure.reason}`);
-        if (result.failures.length > 20) console.log(`  … and ${result.failures.length - 20} more`);
-        return result.status === "completed" ? 0 : 1;
       } finally {
         await database.shutdown();
       }

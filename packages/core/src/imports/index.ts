@@ -6,6 +6,7 @@ export {
   MAX_IMPORT_BYTES,
 } from "./decode";
 export { ImportFileError } from "./errors";
+export { runImportJob } from "./jobs";
 export {
   IMPORT_FIELD_LABELS,
   IMPORT_FIELDS,

@@ -5,10 +5,10 @@ import { z } from "zod";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
-import { defineJob } from "../jobs/registry";
 import { listStages, lockPipeline, nextPositionIn } from "../pipeline/stages";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
+import { runImportJob } from "./jobs";
 import { type ImportMapping, importMappingSchema, suggestMapping, validateMapping } from "./mapping";
 import { readImportFile } from "./read";
 import { type FailedRow, failedRowsCsv, mapRow, summarizePreview } from "./rows";
@@ -559,22 +559,3 @@ async function updateFromImport(
       .values({ userId: ctx.userId, clientId, body: note, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() });
   }
 }
-
-export const runImportJob = defineJob({
-  name: "imports.run",
-  payload: z.object({ userId: z.uuid(), importId: z.uuid() }),
-  // A rolled-back import is final (the user fixes the file); only a crash mid-run is retried.
-  retryLimit: 1,
-  concurrency: 1,
-  async handle(ctx, payload) {
-    try {
-      await runImport(ctx, payload);
-    } catch (error) {
-      if (error instanceof ImportAborted) {
-        ctx.log(error.message, { importId: payload.importId });
-        return;
-      }
-      throw error;
-    }
-  },
-});

@@ -1,6 +1,6 @@
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
-import { runImportJob } from "../imports/service";
+import { runImportJob } from "../imports/jobs";
 import { sendReminderJob } from "../reminders/jobs";
 import type { JobDefinition } from "./registry";
 
