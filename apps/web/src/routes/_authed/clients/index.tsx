@@ -439,7 +439,7 @@ function ClientsTable({
             <th scope="col" className="hidden px-4 py-2.5 text-left font-medium xl:table-cell">
               Tags
             </th>
-            <SortHeader label="Updated" sortKey="updated" {...headers} className="hidden pr-5 sm:table-cell" />
+            <SortHeader label="Updated" sortKey="updated" {...headers} className="hidden pr-5 2xl:table-cell" />
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
@@ -453,7 +453,9 @@ function ClientsTable({
               className="group cursor-pointer transition-colors hover:bg-zinc-50"
             >
               <td className="max-w-0 py-3 pr-4 pl-5 sm:w-[32%]">
-                <div className="flex min-w-0 items-center gap-3">
+                {/* The cell truncates (max-w-0) but never below a readable name: without this floor the
+                    nowrap columns beside it squeezed names to their first letter at laptop widths. */}
+                <div className="flex min-w-48 items-center gap-3">
                   <ClientAvatar name={client.name} size="sm" />
                   <div className="min-w-0">
                     <Link
@@ -488,7 +490,7 @@ function ClientsTable({
                   <span className="text-zinc-300">—</span>
                 )}
               </td>
-              <td className="hidden py-3 pr-5 pl-4 whitespace-nowrap text-zinc-500 sm:table-cell">
+              <td className="hidden py-3 pr-5 pl-4 whitespace-nowrap text-zinc-500 2xl:table-cell">
                 <time dateTime={client.updatedAt.toISOString()} title={formatDateTime(client.updatedAt, zone)}>
                   {relativeTime(client.updatedAt, zone)}
                 </time>
