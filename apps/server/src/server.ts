@@ -98,7 +98,15 @@ async function main() {
       `embedded PostgreSQL ${embedded.owned ? "started" : "already running"} on port ${embedded.port}, data in ${embedded.dataDir}`,
     );
   }
-  const demo = env.CRM_DEMO_DATA ? await ensureDemoAccount({ db: handle.db, clock: systemClock }) : null;
+  // The demo's sessions get reminders only while email goes to the outbox: with a real Resend key
+  // they would be sent to the demo's made-up addresses and bounce.
+  const demo = env.CRM_DEMO_DATA
+    ? await ensureDemoAccount({
+        db: handle.db,
+        clock: systemClock,
+        ...(!env.RESEND_API_KEY && { jobs: jobs.queue }),
+      })
+    : null;
 
   let closing = false;
   const shutdown = async (signal: string) => {

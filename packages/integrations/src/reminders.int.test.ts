@@ -3,6 +3,7 @@ import {
   createClient,
   deleteBooking,
   deliverReminder,
+  listEmails,
   ManualClock,
   REMINDER_RETRY_LIMIT,
   resendReminder,
@@ -140,6 +141,29 @@ describe("reminder timing", () => {
     const other = await book(ctx, "2026-03-25T14:00:00Z", "2026-03-25T15:00:00Z");
     await deleteBooking(ctx, other.id);
     expect((await reminders(ctx, other.id)).map((r) => r.status)).toEqual([]); // no email on the client: never scheduled
+  });
+});
+
+describe("Sent emails (emails.list)", () => {
+  it("shows a reminder not sent yet with its booking and the client's address as it is now", async () => {
+    fake.reset();
+    const ctx = await owner("America/New_York");
+    const b = await book(ctx, "2026-03-05T15:00:00Z", "2026-03-05T16:00:00Z");
+    await updateClient(ctx, { id: ctx.client.id, version: ctx.client.version, email: "maya.new@example.com" });
+    const [pending] = (await listEmails(ctx, {})).items;
+    expect(pending).toMatchObject({ bookingId: b.id, to: null, subject: null, status: "scheduled" });
+    expect(pending!.booking).toEqual({
+      title: "Session",
+      startsAt: new Date("2026-03-05T15:00:00Z"),
+      clientName: "Maya",
+      clientEmail: "maya.new@example.com",
+    });
+
+    ctx.clock.set("2026-03-04T15:00:00Z");
+    await deliverReminder(ctx, { userId: ctx.userId, emailId: pending!.id }, 0);
+    const [sent] = (await listEmails(ctx, {})).items;
+    expect(sent).toMatchObject({ id: pending!.id, to: "maya.new@example.com", status: "sent" });
+    expect(sent!.subject).toMatch(/^Reminder: Session on /);
   });
 });
 

@@ -1,6 +1,8 @@
 import { schema } from "@crm/db";
+import { instantToWallClock, wallClockToInstant } from "@crm/shared";
 import { sql } from "drizzle-orm";
 import { signup } from "../auth/users";
+import { createBooking, transitionBooking } from "../bookings/bookings";
 import { createClient } from "../clients/clients";
 import type { CoreContext } from "../context";
 import { createNote } from "../notes/notes";
@@ -136,9 +138,105 @@ const DEMO_CLIENTS = [
   },
 ] as const;
 
+const DEMO_ZONE = "America/New_York";
+
+/**
+ * Sessions around the first start, by client email: days from today, local start time, minutes.
+ * Past ones are completed; upcoming ones are proposed or confirmed, so the calendar, the bookings
+ * list and (through the reminder jobs) Sent emails all have something to show.
+ */
+const DEMO_BOOKINGS = [
+  {
+    email: "maya.patel@example.com",
+    day: -6,
+    at: "09:00",
+    minutes: 60,
+    title: "Leadership coaching",
+    status: "completed",
+  },
+  {
+    email: "james.oconnor@example.com",
+    day: -3,
+    at: "14:00",
+    minutes: 45,
+    title: "Retainer check-in",
+    status: "completed",
+  },
+  {
+    email: "ethan.brown@example.com",
+    day: -1,
+    at: "11:00",
+    minutes: 60,
+    title: "Quarterly review",
+    status: "completed",
+  },
+  {
+    email: "maya.patel@example.com",
+    day: 1,
+    at: "09:00",
+    minutes: 60,
+    title: "Leadership coaching",
+    status: "confirmed",
+  },
+  {
+    email: "lucas@moreau-design.example",
+    day: 1,
+    at: "13:30",
+    minutes: 30,
+    title: "Workshop planning call",
+    status: "proposed",
+  },
+  {
+    email: "hannah.schmidt@example.com",
+    day: 2,
+    at: "10:00",
+    minutes: 30,
+    title: "Follow-up call",
+    status: "proposed",
+    location: "Zoom",
+  },
+  {
+    email: "noah.garcia@example.com",
+    day: 3,
+    at: "15:00",
+    minutes: 90,
+    title: "Portrait session",
+    status: "confirmed",
+    location: "Studio",
+  },
+  { email: "daniel.kim@example.com", day: 4, at: "12:00", minutes: 30, title: "Discovery call", status: "cancelled" },
+  {
+    email: "ethan.brown@example.com",
+    day: 6,
+    at: "16:00",
+    minutes: 60,
+    title: "Strategy session",
+    status: "confirmed",
+  },
+  {
+    email: "chloe.nguyen@example.com",
+    day: 8,
+    at: "10:30",
+    minutes: 60,
+    title: "Wellness workshop intro",
+    status: "proposed",
+  },
+] as const;
+
+/** The instant of a local wall-clock time `days` from today in the demo zone (times chosen clear of DST gaps). */
+function demoInstant(now: Date, days: number, at: string): Date {
+  const today = instantToWallClock(now, DEMO_ZONE).slice(0, 10);
+  const day = new Date(`${today}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  const resolved = wallClockToInstant(`${day.toISOString().slice(0, 10)}T${at}`, DEMO_ZONE);
+  if (!resolved.ok) throw new Error(resolved.message);
+  return resolved.instant;
+}
+
 /**
  * On a database with no users at all (a first start), creates the demo account with a dozen
- * clients across the pipeline, so a newcomer can sign in and look around at once. Returns its
+ * clients across the pipeline and ten sessions around today, so a newcomer can sign in and look
+ * around at once. With `ctx.jobs`, the upcoming sessions get their reminders scheduled. Returns its
  * credentials, or null when the database already had users.
  */
 export async function ensureDemoAccount(ctx: CoreContext): Promise<{ email: string; password: string } | null> {
@@ -148,18 +246,35 @@ export async function ensureDemoAccount(ctx: CoreContext): Promise<{ email: stri
     email: DEMO_EMAIL,
     password: DEMO_PASSWORD,
     name: "Demo User",
-    timeZone: "America/New_York",
+    timeZone: DEMO_ZONE,
   });
   const owner = { ...ctx, userId: user.id };
   const stages = await listStages(owner);
+  const clientIds = new Map<string, string>();
   for (const demo of DEMO_CLIENTS) {
     const { stage, note, ...fields } = demo as typeof demo & { note?: string };
     const client = await createClient(owner, { ...fields, tags: [...fields.tags] });
+    clientIds.set(client.email ?? "", client.id);
     const target = stages[stage];
     if (target && target.id !== client.stageId) {
       await moveClient(owner, { clientId: client.id, stageId: target.id, index: 99, version: client.version });
     }
     if (note) await createNote(owner, { clientId: client.id, body: note });
+  }
+  const now = ctx.clock.now();
+  for (const demo of DEMO_BOOKINGS) {
+    const startsAt = demoInstant(now, demo.day, demo.at);
+    const booking = await createBooking(owner, {
+      clientId: clientIds.get(demo.email)!,
+      title: demo.title,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + demo.minutes * 60_000),
+      ...("location" in demo && { location: demo.location }),
+      status: demo.status === "proposed" ? "proposed" : "confirmed",
+    });
+    if (demo.status === "completed" || demo.status === "cancelled") {
+      await transitionBooking(owner, { id: booking.id, version: booking.version, to: demo.status });
+    }
   }
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 }

@@ -1,5 +1,5 @@
 import { schema } from "@crm/db";
-import { messages, sameWallClockDayBefore } from "@crm/shared";
+import { clientDisplayName, messages, sameWallClockDayBefore } from "@crm/shared";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
@@ -232,6 +232,11 @@ export interface EmailView {
   sentAt: Date | null;
   deliveredAt: Date | null;
   createdAt: Date;
+  /**
+   * The booking it is about, as it is now: a reminder not yet sent has no recipient or subject of
+   * its own, and the outbox still shows whom and what it is for.
+   */
+  booking: { title: string; startsAt: Date; clientName: string | null; clientEmail: string | null } | null;
 }
 
 export async function listEmails(ctx: AuthedContext, input: { cursor?: string | null; bookingId?: string }) {
@@ -251,12 +256,21 @@ export async function listEmails(ctx: AuthedContext, input: { cursor?: string | 
     );
   }
   const rows = await ctx.db
-    .select()
+    .select({
+      email: emailMessages,
+      bookingTitle: bookings.title,
+      bookingStartsAt: bookings.startsAt,
+      clientFirstName: clients.firstName,
+      clientLastName: clients.lastName,
+      clientEmail: clients.email,
+    })
     .from(emailMessages)
+    .leftJoin(bookings, eq(bookings.id, emailMessages.bookingId))
+    .leftJoin(clients, eq(clients.id, bookings.clientId))
     .where(and(...conditions))
     .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
     .limit(limit + 1);
-  const items: EmailView[] = rows.slice(0, limit).map((r) => ({
+  const items: EmailView[] = rows.slice(0, limit).map(({ email: r, ...about }) => ({
     id: r.id,
     bookingId: r.bookingId,
     kind: r.kind,
@@ -271,6 +285,22 @@ export async function listEmails(ctx: AuthedContext, input: { cursor?: string | 
     sentAt: r.sentAt,
     deliveredAt: r.deliveredAt,
     createdAt: r.createdAt,
+    booking:
+      about.bookingTitle !== null && about.bookingStartsAt !== null
+        ? {
+            title: about.bookingTitle,
+            startsAt: about.bookingStartsAt,
+            clientName:
+              about.clientFirstName || about.clientLastName || about.clientEmail
+                ? clientDisplayName({
+                    firstName: about.clientFirstName,
+                    lastName: about.clientLastName,
+                    email: about.clientEmail,
+                  })
+                : null,
+            clientEmail: about.clientEmail,
+          }
+        : null,
   }));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null };

@@ -181,6 +181,14 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                   <span className="block truncate font-medium text-zinc-900" title={email.to}>
                     {email.to}
                   </span>
+                ) : email.booking?.clientEmail ? (
+                  // Not sent yet: it will go to the client's address as it is then.
+                  <span
+                    className="block truncate text-zinc-600"
+                    title={`Goes to ${email.booking.clientEmail} (the client's address when it is sent)`}
+                  >
+                    {email.booking.clientEmail}
+                  </span>
                 ) : (
                   <span className="text-zinc-400" title="Filled in when the email is sent">
                     —
@@ -206,6 +214,14 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                 {email.subject ? (
                   <span className="line-clamp-2" title={email.subject}>
                     {email.subject}
+                  </span>
+                ) : email.booking ? (
+                  // Not sent yet: what it is for, in grey; the subject itself is written when it goes out.
+                  <span
+                    className="line-clamp-2 text-zinc-500"
+                    title={`For ${email.booking.title}; the subject is written when it is sent`}
+                  >
+                    {email.booking.title} · {formatWhen(email.booking.startsAt, zone)}
                   </span>
                 ) : (
                   <span className="text-zinc-400">Written when it is sent</span>
