@@ -19,6 +19,7 @@ import {
 } from "../../lib/clients";
 import { userMessage } from "../../lib/errors";
 import { formatDateTime, relativeTime } from "../../lib/format";
+import { formatWhen } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
 import { Alert } from "../ui/alert";
@@ -237,7 +238,8 @@ export function describeActivity(
     phone: (v) => (typeof v === "string" ? phone(v) : String(v)),
     date: (iso) => {
       const at = new Date(iso);
-      return Number.isNaN(at.getTime()) ? iso : formatDateTime(at, timeZone);
+      // Session times read as they do on bookings and the calendar ("Mon 7 Dec, 09:00").
+      return Number.isNaN(at.getTime()) ? iso : formatWhen(at, timeZone ?? "UTC");
     },
   });
 }
