@@ -27,9 +27,25 @@ export const SYNC_WINDOW = { pastDays: 30, futureDays: 365, resyncDays: 7 };
 const DAY = 24 * 3600_000;
 /** A run holds its lease this long at most; a crashed worker's lease runs out. */
 const LEASE_MS = 10 * 60_000;
-/** Channels are renewed when they have less than this left (they cannot be extended). */
+/**
+ * Channels cannot be extended, so a new one is opened when the old has less than a day left, or
+ * less than half the lifetime Google granted when that was shorter than two days (Google may cut
+ * the 7 days we ask for; renewing a 6-hour channel "a day before" would reopen it on every poll).
+ */
 const CHANNEL_RENEW_MS = DAY;
 const CHANNEL_TTL_MS = 7 * DAY;
+
+export function channelNeedsRenewal(
+  channel: { openedAt: Date | null; expiresAt: Date | null } | null,
+  now: Date,
+): boolean {
+  if (!channel?.expiresAt) return true;
+  const left = channel.expiresAt.getTime() - now.getTime();
+  const granted = channel.openedAt
+    ? channel.expiresAt.getTime() - channel.openedAt.getTime()
+    : Number.POSITIVE_INFINITY;
+  return left <= Math.min(CHANNEL_RENEW_MS, granted / 2);
+}
 const PUSH_BATCH = 200;
 
 export type SyncOutcome =
@@ -811,13 +827,10 @@ async function renewChannel(
   const address = calendarDeps(ctx).pushAddress;
   if (!address) return {};
   const now = ctx.clock.now().getTime();
-  if (
-    connection.channelId &&
-    connection.channelExpiresAt &&
-    connection.channelExpiresAt.getTime() - now > CHANNEL_RENEW_MS
-  ) {
-    return {};
-  }
+  const open = connection.channelId
+    ? { openedAt: connection.channelOpenedAt, expiresAt: connection.channelExpiresAt }
+    : null;
+  if (!channelNeedsRenewal(open, ctx.clock.now())) return {};
   try {
     const id = randomUUID();
     const token = randomBytes(24).toString("base64url");
@@ -833,6 +846,7 @@ async function renewChannel(
       channelToken: token,
       channelResourceId: channel.resourceId,
       channelExpiresAt: channel.expiration,
+      channelOpenedAt: new Date(now),
     };
   } catch (error) {
     if (error instanceof SyncPaused || error instanceof ReconnectNeeded) throw error;

@@ -52,6 +52,8 @@ export const calendarConnections = pgTable(
     channelResourceId: text("channel_resource_id"),
     channelToken: text("channel_token"),
     channelExpiresAt: timestamptz("channel_expires_at"),
+    /** When the channel was opened: with its expiration, the lifetime Google granted (it may cut ours short). */
+    channelOpenedAt: timestamptz("channel_opened_at"),
     version: integer("version").notNull().default(1),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),

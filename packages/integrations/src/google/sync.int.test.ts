@@ -968,6 +968,67 @@ describe("push notifications", () => {
   }, 30_000);
 });
 
+describe("push channels", () => {
+  // Nothing listens there: these tests look at the channels, not at the notifications.
+  const pushAddress = "http://127.0.0.1:1/webhooks/google-calendar";
+  const HOUR = 3600_000;
+
+  async function channelOf(u: SyncUser) {
+    const [row] = await u.db
+      .select()
+      .from(schema.calendarConnections)
+      .where(eq(schema.calendarConnections.id, u.connectionId));
+    return { id: row!.channelId, openedAt: row!.channelOpenedAt, expiresAt: row!.channelExpiresAt };
+  }
+
+  it("renews a 7-day channel in its last day, and keeps it on every poll before that", async () => {
+    const weekClock = new ManualClock("2026-03-02T09:00:00Z");
+    const weekFake = await startFakeGoogle({ clock: weekClock });
+    try {
+      const u = await connectedUser(testDb(), weekFake, sendOnly.queue, { clock: weekClock, deps: { pushAddress } });
+      await sync(u);
+      const first = await channelOf(u);
+      expect(first.expiresAt!.getTime() - first.openedAt!.getTime()).toBe(7 * 24 * HOUR);
+      weekClock.advance(5 * 24 * HOUR + 23 * HOUR);
+      await sync(u);
+      expect((await channelOf(u)).id).toBe(first.id);
+      weekClock.advance(2 * HOUR); // 23 hours left
+      await sync(u);
+      const renewed = await channelOf(u);
+      expect(renewed.id).not.toBe(first.id);
+      expect(renewed.openedAt).toEqual(weekClock.now());
+      // The old channel was stopped at Google: one live channel, the new one.
+      expect(weekFake.channels.map((c) => c.id)).toEqual([renewed.id]);
+    } finally {
+      await weekFake.close();
+    }
+  });
+
+  it("a shorter lifetime granted by Google is renewed at its half, not reopened on every poll", async () => {
+    const shortClock = new ManualClock("2026-03-02T09:00:00Z");
+    const shortFake = await startFakeGoogle({ clock: shortClock, maxChannelTtlSeconds: 6 * 3600 });
+    try {
+      const u = await connectedUser(testDb(), shortFake, sendOnly.queue, { clock: shortClock, deps: { pushAddress } });
+      await sync(u);
+      const first = await channelOf(u);
+      expect(first.expiresAt!.getTime() - first.openedAt!.getTime()).toBe(6 * HOUR);
+      // Polls every 5 minutes for almost 3 hours keep the channel (a day-before rule would reopen it each time).
+      for (let poll = 0; poll < 35; poll++) {
+        shortClock.advance(5 * 60_000);
+        await sync(u);
+      }
+      expect((await channelOf(u)).id).toBe(first.id);
+      shortClock.advance(6 * 60_000); // 3 hours and a minute in: under half the lifetime left
+      await sync(u);
+      const renewed = await channelOf(u);
+      expect(renewed.id).not.toBe(first.id);
+      expect(shortFake.channels.map((c) => c.id)).toEqual([renewed.id]);
+    } finally {
+      await shortFake.close();
+    }
+  });
+});
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
