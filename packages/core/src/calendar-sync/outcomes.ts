@@ -26,3 +26,11 @@ export class ReconnectNeeded extends Error {
     this.name = "ReconnectNeeded";
   }
 }
+
+/** Another run took this connection's lease (ours ran out): this run stops and leaves the rest to it. */
+export class LeaseLost extends Error {
+  constructor() {
+    super("Another sync of this connection took over");
+    this.name = "LeaseLost";
+  }
+}

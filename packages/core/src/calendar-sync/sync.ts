@@ -10,7 +10,7 @@ import { CalendarProviderError, isCalendarProviderError } from "../ports";
 import { syncReminder } from "../reminders/reminders";
 import { inTransaction } from "../transaction";
 import { BOOKING_ID_PROPERTY, bookingToEvent, type EventTimes, eventIdForBooking, eventTimes } from "./mapping";
-import { ReconnectNeeded, SyncPaused, syncMessages } from "./outcomes";
+import { LeaseLost, ReconnectNeeded, SyncPaused, syncMessages } from "./outcomes";
 import { countGoogleCall } from "./quota";
 import { accessTokenFor, refreshAccessToken } from "./tokens";
 
@@ -70,13 +70,33 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class GoogleSession {
   api: CalendarApi;
   calls = 0;
+  private leaseUntil: number;
   constructor(
     private readonly ctx: CoreContext,
     private readonly connection: ConnectionRow,
     private accessToken: string,
+    private readonly leaseOwner: string,
     private readonly log: SyncLog = () => {},
   ) {
     this.api = calendarDeps(ctx).provider.api(accessToken);
+    this.leaseUntil = connection.leaseUntil?.getTime() ?? 0;
+  }
+
+  /**
+   * A long run (a big first sync, a rate-limit storm) keeps its lease: before each call, once half
+   * of it is gone, it is extended, so no second worker starts on the connection meanwhile. When
+   * another run holds it (ours ran out while stalled), this one stops.
+   */
+  private async keepLease(): Promise<void> {
+    const now = this.ctx.clock.now().getTime();
+    if (this.leaseUntil - now > LEASE_MS / 2) return;
+    const [kept] = await this.ctx.db
+      .update(calendarConnections)
+      .set({ leaseUntil: new Date(now + LEASE_MS) })
+      .where(and(eq(calendarConnections.id, this.connection.id), eq(calendarConnections.leaseOwner, this.leaseOwner)))
+      .returning({ id: calendarConnections.id });
+    if (!kept) throw new LeaseLost();
+    this.leaseUntil = now + LEASE_MS;
   }
 
   async call<T>(work: (api: CalendarApi) => Promise<T>): Promise<T> {
@@ -84,6 +104,7 @@ export class GoogleSession {
     const backoff = deps.backoff ?? { baseMs: 500, attempts: 5 };
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
+      await this.keepLease();
       const used = await countGoogleCall(this.ctx, deps.quotaPerMinute);
       if (used === Math.floor(deps.quotaPerMinute * 0.8) + 1) {
         this.log("Google API calls passed 80% of the per-minute quota", { used, quota: deps.quotaPerMinute });
@@ -164,7 +185,7 @@ export async function runCalendarSync(
   try {
     const userCtx: AuthedContext = { ...ctx, userId: connection.userId };
     const token = await accessTokenFor(ctx, connection);
-    const session = new GoogleSession(ctx, connection, token, log);
+    const session = new GoogleSession(ctx, connection, token, owner, log);
     const [user] = await ctx.db.select({ zone: users.timeZone }).from(users).where(eq(users.id, connection.userId));
     const zone = user?.zone ?? "UTC";
     const pull = await pullChanges(userCtx, session, connection, zone, log);
@@ -190,6 +211,11 @@ export async function runCalendarSync(
     });
     return { outcome: "synced", pulled: pull.pulled, pushed, fullSync: pull.fullSync };
   } catch (error) {
+    if (error instanceof LeaseLost) {
+      // The lease is someone else's now: write nothing on the connection; that run finishes the job.
+      log("calendar sync: another run took over the connection", { connectionId });
+      return { outcome: "busy" };
+    }
     if (error instanceof ReconnectNeeded) {
       await releaseLease(ctx, connectionId, owner, {
         status: "disconnected",

@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   allJobs,
+  type CalendarApi,
+  type CalendarSyncDeps,
   calendarSyncJob,
   completeGoogleConnect,
   createBooking,
@@ -966,6 +968,105 @@ describe("push notifications", () => {
       await pushFake.close();
     }
   }, 30_000);
+});
+
+describe("long runs and the lease", () => {
+  /**
+   * The real provider against the fake, with `beforeCall` run before each API call: the tests move
+   * their clock there, standing in for a slow Google (a big first sync, a rate-limit storm).
+   */
+  function slowGoogle(google: FakeGoogle, beforeCall: () => Promise<void>): Partial<CalendarSyncDeps> {
+    const real = syncDeps(google).provider;
+    return {
+      provider: {
+        ...real,
+        api(token) {
+          const api = real.api(token);
+          return Object.fromEntries(
+            Object.entries(api).map(([name, method]) => [
+              name,
+              async (...args: unknown[]) => {
+                await beforeCall();
+                return (method as (...a: unknown[]) => Promise<unknown>).apply(api, args);
+              },
+            ]),
+          ) as unknown as CalendarApi;
+        },
+      },
+    };
+  }
+
+  async function bookSix(u: SyncUser) {
+    for (let day = 10; day < 16; day++) {
+      await book(u, `Session ${day}`, `2026-03-${day}T10:00:00Z`, `2026-03-${day}T11:00:00Z`);
+    }
+  }
+
+  it("a run that outlasts its lease keeps it: a second run meanwhile is refused, nothing is pushed twice", async () => {
+    const slowClock = new ManualClock("2026-03-02T09:00:00Z");
+    const google = await startFakeGoogle({ clock: slowClock });
+    let calls = 0;
+    let meanwhile: string | undefined;
+    let u: SyncUser | undefined;
+    try {
+      u = await connectedUser(testDb(), google, sendOnly.queue, {
+        clock: slowClock,
+        deps: slowGoogle(google, async () => {
+          calls += 1;
+          slowClock.advance(4 * 60_000); // each call takes four minutes
+          if (calls === 5 && u) meanwhile = (await runCalendarSync(u, u.connectionId)).outcome;
+        }),
+      });
+      await bookSix(u);
+      const outcome = await runCalendarSync(u, u.connectionId);
+      expect(outcome).toMatchObject({ outcome: "synced", pushed: 6 });
+      // 16 minutes in, past the 10-minute lease it started with: still ours.
+      expect(meanwhile).toBe("busy");
+      expect(calls).toBeGreaterThanOrEqual(7);
+      expect(
+        liveEvents(google, u)
+          .map((e) => e.summary)
+          .sort(),
+      ).toEqual([10, 11, 12, 13, 14, 15].map((d) => `Session ${d}`));
+      expect(await status(u)).toMatchObject({ status: "connected" });
+    } finally {
+      await google.close();
+    }
+  });
+
+  it("a run whose lease another run took stops and leaves the connection to it", async () => {
+    const slowClock = new ManualClock("2026-03-02T09:00:00Z");
+    const google = await startFakeGoogle({ clock: slowClock });
+    let calls = 0;
+    let u: SyncUser | undefined;
+    try {
+      u = await connectedUser(testDb(), google, sendOnly.queue, {
+        clock: slowClock,
+        deps: slowGoogle(google, async () => {
+          calls += 1;
+          slowClock.advance(4 * 60_000);
+          // Ours stalled past its lease and a second worker took the connection.
+          if (calls === 2 && u) {
+            await u.db
+              .update(schema.calendarConnections)
+              .set({ leaseOwner: "the-other-worker", leaseUntil: new Date(slowClock.now().getTime() + 600_000) })
+              .where(eq(schema.calendarConnections.id, u.connectionId));
+          }
+        }),
+      });
+      await bookSix(u);
+      expect(await runCalendarSync(u, u.connectionId)).toEqual({ outcome: "busy" });
+      // It stopped at its next lease check, before the third call, and left the other run's lease alone.
+      expect(calls).toBe(2);
+      const [row] = await u.db
+        .select()
+        .from(schema.calendarConnections)
+        .where(eq(schema.calendarConnections.id, u.connectionId));
+      expect(row).toMatchObject({ leaseOwner: "the-other-worker", lastSyncedAt: null });
+    } finally {
+      await google.close();
+    }
+  });
 });
 
 describe("push channels", () => {
