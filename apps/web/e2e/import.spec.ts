@@ -110,7 +110,7 @@ test("import an Outlook export: mapping, preview, duplicates, progress, summary 
 
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.getByRole("button", { name: "Download failed rows" }).click(),
+    page.getByRole("button", { name: "Download these rows" }).click(),
   ]);
   expect(download.suggestedFilename()).toBe("outlook-contacts-failed-rows.csv");
   const content = (await readFile((await download.path())!, "utf-8")).replace(/^\uFEFF/, "");
@@ -187,7 +187,7 @@ test("duplicates: decide row by row", async ({ page }) => {
   await expect(page.locator('[data-stat="Updated"] dd')).toHaveText("1");
   await expect(page.locator('[data-stat="Skipped"] dd')).toHaveText("1");
   await expect(page.locator('[data-stat="Failed"] dd')).toHaveText("0");
-  await expect(page.getByRole("button", { name: "Download failed rows" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Download these rows" })).toHaveCount(0);
   expect((await query<Client>(page, "clients.get", { id: maya.id })).company).toBe("New Co");
   expect((await query<Client>(page, "clients.get", { id: leo.id })).company).toBeNull();
 });

@@ -228,7 +228,7 @@ function Summary({ status, onImportAnother }: { status: ImportStatus; onImportAn
             </div>
             <Button variant="secondary" onClick={download} loading={downloading}>
               {downloading ? null : <Download className="size-4" aria-hidden="true" />}
-              Download failed rows
+              Download these rows
             </Button>
           </CardHeader>
           <CardContent className="px-0 pb-0">
