@@ -435,8 +435,10 @@ export async function runImport(
               select ${input.userId}::uuid, ${input.userId}::uuid, 'client', id, id, 'imported', ${JSON.stringify({
                 import: { before: null, after: row.filename },
               })}::jsonb, ${now().toISOString()}::timestamptz
-                from inserted`)
+                from inserted`).then(() => undefined)
             : null;
+          // Handled at the await below; this keeps a failure from counting as unhandled meanwhile.
+          inserted?.catch(() => {});
           // Progress goes outside the transaction (on another connection), so the bar moves while
           // the import is still uncommitted; the same statement reads the Cancel flag.
           progressWritten = ctx.db
@@ -445,11 +447,16 @@ export async function runImport(
             .where(eq(imports.id, row.id))
             .returning({ cancel: imports.cancelRequested })
             .then((rows) => rows);
-          // Handled below; this keeps a failure from counting as unhandled while the insert is awaited.
           progressWritten.catch(() => {});
           // While the database writes this batch, check the next one here (phone parsing and
-          // validation are most of the import's own CPU): the two cores work at once.
-          if (start + IMPORT_BATCH_SIZE < total) upcoming = mapBatch(start + IMPORT_BATCH_SIZE);
+          // validation are most of the import's own CPU): the two cores work at once. Neither Drizzle
+          // nor postgres.js sends a query when it is built: `.then` above starts it, and postgres.js
+          // writes it to the socket only after a microtask, so yield once before the synchronous
+          // mapping, or the insert waits for it (measured: 50k rows in 5.6–8.6 s without, 4.6–5.1 s with).
+          if (start + IMPORT_BATCH_SIZE < total) {
+            await new Promise((resolve) => setImmediate(resolve));
+            upcoming = mapBatch(start + IMPORT_BATCH_SIZE);
+          }
           await inserted;
           if (inserts.length) {
             counts.created += created.length;
