@@ -406,7 +406,8 @@ export async function runImport(
           // parameter expanded by the server (prepares once, instead of ~1,300 bound parameters
           // rebuilt per batch), the activity rows from what it inserted.
           const inserted = inserts.length
-            ? db.execute(sql`
+            ? db
+                .execute(sql`
               with inserted as (
                 insert into ${clients} (id, user_id, first_name, last_name, email, phone, company, status, stage_id,
                                         position, tags, source, created_at, updated_at)
@@ -435,7 +436,8 @@ export async function runImport(
               select ${input.userId}::uuid, ${input.userId}::uuid, 'client', id, id, 'imported', ${JSON.stringify({
                 import: { before: null, after: row.filename },
               })}::jsonb, ${now().toISOString()}::timestamptz
-                from inserted`).then(() => undefined)
+                from inserted`)
+                .then(() => undefined)
             : null;
           // Handled at the await below; this keeps a failure from counting as unhandled meanwhile.
           inserted?.catch(() => {});
