@@ -97,8 +97,17 @@ async function fakeResendThread() {
   const worker = new Worker(new URL("./fake-resend-worker.ts", import.meta.url), { execArgv: ["--import", "tsx"] });
   const ask = <T>(message?: string) =>
     new Promise<T>((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
+      // One listener pair per question, both removed on the answer (the bench asks every 100 ms).
+      const onError = (error: Error) => {
+        worker.off("message", onMessage);
+        reject(error);
+      };
+      const onMessage = (answer: T) => {
+        worker.off("error", onError);
+        resolve(answer);
+      };
+      worker.once("message", onMessage);
+      worker.once("error", onError);
       if (message) worker.postMessage(message);
     });
   const { url, apiKey } = await ask<{ url: string; apiKey: string }>();

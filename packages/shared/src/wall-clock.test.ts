@@ -1,6 +1,7 @@
+import { formatInTimeZone } from "date-fns-tz";
 import { describe, expect, it } from "vitest";
 import { nextStatuses, transitionError } from "./bookings";
-import { resolveWallClock, sameWallClockDayBefore, wallClockToInstant } from "./wall-clock";
+import { formatInZone, resolveWallClock, sameWallClockDayBefore, wallClockToInstant } from "./wall-clock";
 
 const iso = (d: Date) => d.toISOString().replace(".000", "");
 
@@ -97,5 +98,34 @@ describe("booking state machine", () => {
     );
     expect(transitionError("confirmed", "proposed")).toBe("A confirmed booking cannot go back to proposed");
     expect(transitionError("confirmed", "confirmed")).toBe("The booking is already confirmed");
+  });
+});
+
+describe("formatInZone", () => {
+  // It keeps a zone-name formatter per zone instead of date-fns-tz's one per call: the text must not change.
+  const zones = ["America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe", "UTC", "Pacific/Chatham"];
+  const instants = ["2026-03-08T06:59:00Z", "2026-03-08T07:00:00Z", "2026-10-25T00:59:00Z", "2026-10-25T01:00:00Z"];
+  const patterns = ["HH:mm zzz", "HH:mm z", "zz 'zone' HH:mm", "EEE d MMM, HH:mm", "HH:mm zzzz", "'it''s' HH:mm zzz"];
+
+  it("writes exactly what date-fns-tz writes, across DST changes", () => {
+    for (const zone of zones) {
+      for (const at of instants) {
+        for (const pattern of patterns) {
+          expect(formatInZone(new Date(at), zone, pattern), `${zone} ${at} ${pattern}`).toBe(
+            formatInTimeZone(new Date(at), zone, pattern),
+          );
+        }
+      }
+    }
+  });
+
+  it("names the zone for the instant, not for the first one formatted", () => {
+    expect(formatInZone(new Date("2026-01-15T12:00:00Z"), "America/New_York", "zzz")).toBe("EST");
+    expect(formatInZone(new Date("2026-07-15T12:00:00Z"), "America/New_York", "zzz")).toBe("EDT");
+  });
+
+  it("keeps a quoted z literal and refuses an unknown zone", () => {
+    expect(formatInZone(new Date("2026-07-15T12:00:00Z"), "UTC", "'z' HH:mm")).toBe("z 12:00");
+    expect(() => formatInZone(new Date(), "Mars/Olympus", "HH:mm zzz")).toThrow(RangeError);
   });
 });

@@ -59,6 +59,38 @@ function reminderFactsQuery(db: CoreContext["db"]) {
   return query;
 }
 
+const sentUpdates = new WeakMap<object, ReturnType<typeof buildMarkSentUpdate>>();
+
+/** The success outcome, the other statement every reminder runs: prepared for the same reason. */
+function buildMarkSentUpdate(db: CoreContext["db"]) {
+  const at = sql`${sql.placeholder("at")}::timestamptz`;
+  return db
+    .update(emailMessages)
+    .set({
+      status: "sent",
+      attempts: sql`${emailMessages.attempts} + 1`,
+      toAddress: sql`${sql.placeholder("to")}`,
+      subject: sql`${sql.placeholder("subject")}`,
+      textBody: sql`${sql.placeholder("text")}`,
+      provider: sql`${sql.placeholder("provider")}`,
+      providerId: sql`${sql.placeholder("providerId")}`,
+      sentAt: at,
+      lastError: null,
+      updatedAt: at,
+    })
+    .where(eq(emailMessages.id, sql.placeholder("id")))
+    .prepare("reminder_mark_sent");
+}
+
+function markSentUpdate(db: CoreContext["db"]) {
+  let update = sentUpdates.get(db);
+  if (!update) {
+    update = buildMarkSentUpdate(db);
+    sentUpdates.set(db, update);
+  }
+  return update;
+}
+
 export async function deliverReminder(
   ctx: CoreContext,
   payload: { userId: string; emailId: string },
@@ -146,21 +178,15 @@ export async function deliverReminder(
   }
   const done = ctx.clock.now();
   if (result.ok) {
-    await ctx.db
-      .update(emailMessages)
-      .set({
-        status: "sent",
-        attempts: sql`${emailMessages.attempts} + 1`,
-        toAddress: facts.clientEmail,
-        subject: content.subject,
-        textBody: content.text,
-        provider: ctx.email.mailer.kind,
-        providerId: result.providerId,
-        sentAt: done,
-        lastError: null,
-        updatedAt: done,
-      })
-      .where(eq(emailMessages.id, email.id));
+    await markSentUpdate(ctx.db).execute({
+      id: email.id,
+      to: facts.clientEmail,
+      subject: content.subject,
+      text: content.text,
+      provider: ctx.email.mailer.kind,
+      providerId: result.providerId,
+      at: done.toISOString(),
+    });
     return;
   }
   const lastAttempt = retryCount >= REMINDER_RETRY_LIMIT;
