@@ -26,7 +26,10 @@ function escapeHtml(value: string): string {
 /** The reminder: plain text, a small HTML part and the booking as an .ics attachment. */
 /** `stampedAt` (the .ics DTSTAMP) must be stable across retries of one message: use its creation time. */
 export function composeReminder(facts: ReminderFacts, stampedAt: Date) {
-  const when = `${formatInZone(facts.startsAt, facts.zone, "EEEE d MMMM yyyy, HH:mm")}–${formatInZone(facts.endsAt, facts.zone, "HH:mm zzz")}`;
+  const zoneName = formatInZone(facts.endsAt, facts.zone, "zzz");
+  const times = `${formatInZone(facts.startsAt, facts.zone, "EEEE d MMMM yyyy, HH:mm")}–${formatInZone(facts.endsAt, facts.zone, "HH:mm")} ${zoneName}`;
+  // "10:00 EST (America/New_York)", but "10:00 UTC", not "10:00 UTC (UTC)".
+  const when = zoneName === facts.zone ? times : `${times} (${facts.zone})`;
   const greeting = facts.clientFirstName ? `Hi ${facts.clientFirstName},` : "Hello,";
   const lines = [
     greeting,
@@ -34,14 +37,14 @@ export function composeReminder(facts: ReminderFacts, stampedAt: Date) {
     `A reminder of your session with ${facts.professionalName}:`,
     "",
     `  ${facts.title}`,
-    `  ${when} (${facts.zone})`,
+    `  ${when}`,
     ...(facts.location ? [`  ${facts.location}`] : []),
     "",
     `To change it, reply to this email or write to ${facts.professionalEmail}.`,
     "",
     "The event is attached, ready to add to your calendar.",
   ];
-  const html = `<p>${escapeHtml(greeting)}</p><p>A reminder of your session with ${escapeHtml(facts.professionalName)}:</p><p><strong>${escapeHtml(facts.title)}</strong><br>${escapeHtml(when)} (${escapeHtml(facts.zone)})${facts.location ? `<br>${escapeHtml(facts.location)}` : ""}</p><p>To change it, reply to this email or write to ${escapeHtml(facts.professionalEmail)}.</p>`;
+  const html = `<p>${escapeHtml(greeting)}</p><p>A reminder of your session with ${escapeHtml(facts.professionalName)}:</p><p><strong>${escapeHtml(facts.title)}</strong><br>${escapeHtml(when)}${facts.location ? `<br>${escapeHtml(facts.location)}` : ""}</p><p>To change it, reply to this email or write to ${escapeHtml(facts.professionalEmail)}.</p>`;
   const event: IcsEvent = {
     uid: `${facts.bookingId}@crm`,
     title: facts.title,
