@@ -87,6 +87,10 @@ test("confirm, then complete a booking that has started; only valid next statuse
   // The client link leads to the client.
   await page.getByRole("link", { name: "Maya Patel" }).click();
   await expect(page).toHaveURL(new RegExp(`/clients/${maya.id}`));
+  // Its activity names the session each status change was about.
+  await expect(page.getByText(/^Completed a session: Yesterday's session for /)).toBeVisible();
+  await expect(page.getByText(/^Confirmed a session: Yesterday's session for /)).toBeVisible();
+  await screenshot(page, "client-activity-bookings");
 });
 
 test("edit and reschedule a booking from its page, download its .ics, then delete it", async ({ page }) => {

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import type { AuthedContext } from "../context";
 import { parseInput } from "../validation";
 
-const { activityLogs } = schema;
+const { activityLogs, bookings } = schema;
 
 export type ActivityEntityType = "client" | "note" | "stage" | "booking";
 export type Changes = Record<string, { before: unknown; after: unknown }>;
@@ -58,6 +58,11 @@ export interface ActivityItem {
   changes: Changes | null;
   actorId: string | null;
   createdAt: Date;
+  /**
+   * For a booking's entries, the session as it is now (in Trash too), so "Completed a session" can say
+   * which: a status change records only the status. Null once the booking is gone for good.
+   */
+  booking: { title: string; startsAt: Date } | null;
 }
 
 export async function listActivity(
@@ -74,12 +79,24 @@ export async function listActivity(
     if (Number.isSafeInteger(before)) conditions.push(lt(activityLogs.id, before));
   }
   const rows = await ctx.db
-    .select()
+    .select({
+      log: activityLogs,
+      bookingTitle: bookings.title,
+      bookingStartsAt: bookings.startsAt,
+    })
     .from(activityLogs)
+    .leftJoin(
+      bookings,
+      and(
+        eq(activityLogs.entityType, "booking"),
+        eq(bookings.id, activityLogs.entityId),
+        eq(bookings.userId, activityLogs.userId),
+      ),
+    )
     .where(and(...conditions))
     .orderBy(desc(activityLogs.id))
     .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit).map((r) => ({
+  const items = rows.slice(0, input.limit).map(({ log: r, bookingTitle, bookingStartsAt }) => ({
     id: r.id,
     entityType: r.entityType,
     entityId: r.entityId,
@@ -88,6 +105,8 @@ export async function listActivity(
     changes: r.changes ?? null,
     actorId: r.actorId,
     createdAt: r.createdAt,
+    booking:
+      bookingTitle !== null && bookingStartsAt !== null ? { title: bookingTitle, startsAt: bookingStartsAt } : null,
   }));
   return { items, nextCursor: rows.length > input.limit ? String(items[items.length - 1]!.id) : null };
 }

@@ -66,6 +66,9 @@ describe("bookings: state machine", () => {
     ).toBe("A completed booking cannot go back to proposed");
     const log = await listActivity(ctx, { entityType: "booking", entityId: b.id });
     expect(log.items.map((i) => i.action)).toEqual(["completed", "confirmed", "created"]);
+    // A status change records only the status; the entry carries which session it was.
+    expect(log.items[0]!.changes).toEqual({ status: { before: "confirmed", after: "completed" } });
+    expect(log.items[0]!.booking).toEqual({ title: b.title, startsAt: b.startsAt });
   });
 
   it("cancels from proposed and from confirmed; cancelled is final; a stale version is refused", async () => {

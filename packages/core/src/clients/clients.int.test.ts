@@ -326,5 +326,6 @@ describe("clients: activity log", () => {
     });
     expect(items[3]!.changes).toMatchObject({ firstName: { before: null, after: "Log" } });
     expect(items.every((i) => i.actorId === ctx.userId)).toBe(true);
+    expect(items.every((i) => i.booking === null)).toBe(true);
   });
 });

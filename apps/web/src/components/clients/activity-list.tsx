@@ -150,8 +150,9 @@ function word(item: ActivityItem, h: Helpers): Wording {
     }
   }
   if (item.entityType === "booking") {
-    const title = str(changes.title?.after) ?? str(changes.title?.before);
-    const startsAt = str(changes.startsAt?.after);
+    // What the entry recorded, else the session as it is now (a status change records only the status).
+    const title = str(changes.title?.after) ?? str(changes.title?.before) ?? item.booking?.title;
+    const startsAt = str(changes.startsAt?.after) ?? item.booking?.startsAt.toISOString();
     const verb: Record<string, string> = {
       created: "Booked",
       updated: "Updated",
