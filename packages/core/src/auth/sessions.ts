@@ -1,7 +1,7 @@
 import { schema } from "@crm/db";
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { CoreContext } from "../context";
 import type { PublicUser } from "./users";
 
@@ -64,11 +64,14 @@ export type SessionValidation =
   | { status: "expired" }
   | { status: "stolen" };
 
-export async function validateSessionToken(ctx: CoreContext, token: string): Promise<SessionValidation> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return { status: "invalid" };
-  const now = ctx.clock.now();
-  const tokenHash = hashToken(token);
-  const [row] = await ctx.db
+const sessionLookups = new WeakMap<object, ReturnType<typeof buildSessionLookup>>();
+
+/**
+ * The token's session and user: every signed-in request runs it first, so it is prepared once per
+ * database handle (building the Drizzle query each time cost about as much as running it).
+ */
+function buildSessionLookup(db: CoreContext["db"]) {
+  return db
     .select({
       retiredAt: sessionTokens.retiredAt,
       tokenCreatedAt: sessionTokens.createdAt,
@@ -83,8 +86,25 @@ export async function validateSessionToken(ctx: CoreContext, token: string): Pro
     .from(sessionTokens)
     .innerJoin(sessions, eq(sessions.id, sessionTokens.sessionId))
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessionTokens.tokenHash, tokenHash))
-    .limit(1);
+    .where(eq(sessionTokens.tokenHash, sql.placeholder("tokenHash")))
+    .limit(1)
+    .prepare("session_lookup");
+}
+
+function sessionLookup(db: CoreContext["db"]) {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = buildSessionLookup(db);
+    sessionLookups.set(db, lookup);
+  }
+  return lookup;
+}
+
+export async function validateSessionToken(ctx: CoreContext, token: string): Promise<SessionValidation> {
+  if (!/^[a-z2-7]{32}$/.test(token)) return { status: "invalid" };
+  const now = ctx.clock.now();
+  const tokenHash = hashToken(token);
+  const [row] = await sessionLookup(ctx.db).execute({ tokenHash });
   if (!row) return { status: "invalid" };
   const session = { id: row.sessionId, userId: row.userId, lastUsedAt: row.lastUsedAt };
 
