@@ -1,3 +1,5 @@
+import type { CoreContext } from "./context";
+
 /**
  * A PostgreSQL array literal for uuids and integers (drizzle's sql`` would spread a JS array into
  * a parameter list). Only for values with no quotes, commas or braces, which the callers guarantee.
@@ -7,4 +9,20 @@ export function pgArray(values: readonly (string | number)[]): string {
     if (typeof v === "string" && !/^[0-9a-zA-Z-]+$/.test(v)) throw new Error("pgArray: unsafe element");
   }
   return `{${values.join(",")}}`;
+}
+
+/**
+ * A prepared statement built once per database handle, for queries on hot paths: building a Drizzle
+ * query per call costs about as much as running it. `build` gets the handle and returns `.prepare(...)`.
+ */
+export function preparedPerDb<Q>(build: (db: CoreContext["db"]) => Q): (db: CoreContext["db"]) => Q {
+  const cache = new WeakMap<object, Q>();
+  return (db) => {
+    let query = cache.get(db);
+    if (!query) {
+      query = build(db);
+      cache.set(db, query);
+    }
+    return query;
+  };
 }

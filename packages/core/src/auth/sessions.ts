@@ -3,6 +3,7 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { CoreContext } from "../context";
+import { preparedPerDb } from "../sql";
 import type { PublicUser } from "./users";
 
 const { sessions, sessionTokens, users } = schema;
@@ -64,14 +65,9 @@ export type SessionValidation =
   | { status: "expired" }
   | { status: "stolen" };
 
-const sessionLookups = new WeakMap<object, ReturnType<typeof buildSessionLookup>>();
-
-/**
- * The token's session and user: every signed-in request runs it first, so it is prepared once per
- * database handle (building the Drizzle query each time cost about as much as running it).
- */
-function buildSessionLookup(db: CoreContext["db"]) {
-  return db
+/** The token's session and user: every signed-in request runs it first. */
+const sessionLookup = preparedPerDb((db) =>
+  db
     .select({
       retiredAt: sessionTokens.retiredAt,
       tokenCreatedAt: sessionTokens.createdAt,
@@ -88,17 +84,8 @@ function buildSessionLookup(db: CoreContext["db"]) {
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessionTokens.tokenHash, sql.placeholder("tokenHash")))
     .limit(1)
-    .prepare("session_lookup");
-}
-
-function sessionLookup(db: CoreContext["db"]) {
-  let lookup = sessionLookups.get(db);
-  if (!lookup) {
-    lookup = buildSessionLookup(db);
-    sessionLookups.set(db, lookup);
-  }
-  return lookup;
-}
+    .prepare("session_lookup"),
+);
 
 export async function validateSessionToken(ctx: CoreContext, token: string): Promise<SessionValidation> {
   if (!/^[a-z2-7]{32}$/.test(token)) return { status: "invalid" };

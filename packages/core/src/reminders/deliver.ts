@@ -2,6 +2,7 @@ import { schema } from "@crm/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { CoreContext } from "../context";
 import type { SendResult } from "../ports";
+import { preparedPerDb } from "../sql";
 import { composeReminder } from "./compose";
 
 const { bookings, clients, emailMessages, users } = schema;
@@ -9,15 +10,9 @@ const PENDING = ["scheduled", "sending"] as const;
 
 export const REMINDER_RETRY_LIMIT = 5;
 
-/**
- * The job: sends one reminder email. Idempotent: a row already sent (or cancelled) is left
- * alone, and the email id is the provider's idempotency key, so a retry after a crash between
- * sending and recording never sends twice.
- */
-const factsQueries = new WeakMap<object, ReturnType<typeof buildReminderFactsQuery>>();
-
-function buildReminderFactsQuery(db: CoreContext["db"]) {
-  return db
+/** The message and everything the email says, in one round trip (this runs for every reminder). */
+const reminderFactsQuery = preparedPerDb((db) =>
+  db
     .select({
       email: {
         id: emailMessages.id,
@@ -47,22 +42,11 @@ function buildReminderFactsQuery(db: CoreContext["db"]) {
     .leftJoin(users, eq(users.id, bookings.userId))
     .leftJoin(clients, eq(clients.id, bookings.clientId))
     .where(and(eq(emailMessages.id, sql.placeholder("emailId")), eq(emailMessages.userId, sql.placeholder("userId"))))
-    .prepare("reminder_facts");
-}
-
-function reminderFactsQuery(db: CoreContext["db"]) {
-  let query = factsQueries.get(db);
-  if (!query) {
-    query = buildReminderFactsQuery(db);
-    factsQueries.set(db, query);
-  }
-  return query;
-}
-
-const sentUpdates = new WeakMap<object, ReturnType<typeof buildMarkSentUpdate>>();
+    .prepare("reminder_facts"),
+);
 
 /** The success outcome, the other statement every reminder runs: prepared for the same reason. */
-function buildMarkSentUpdate(db: CoreContext["db"]) {
+const markSentUpdate = preparedPerDb((db) => {
   const at = sql`${sql.placeholder("at")}::timestamptz`;
   return db
     .update(emailMessages)
@@ -80,17 +64,13 @@ function buildMarkSentUpdate(db: CoreContext["db"]) {
     })
     .where(eq(emailMessages.id, sql.placeholder("id")))
     .prepare("reminder_mark_sent");
-}
+});
 
-function markSentUpdate(db: CoreContext["db"]) {
-  let update = sentUpdates.get(db);
-  if (!update) {
-    update = buildMarkSentUpdate(db);
-    sentUpdates.set(db, update);
-  }
-  return update;
-}
-
+/**
+ * The job: sends one reminder email. Idempotent: a row already sent (or cancelled) is left
+ * alone, and the email id is the provider's idempotency key, so a retry after a crash between
+ * sending and recording never sends twice.
+ */
 export async function deliverReminder(
   ctx: CoreContext,
   payload: { userId: string; emailId: string },
