@@ -232,16 +232,18 @@ test("cancelling a running import undoes everything", async ({ page }) => {
   test.setTimeout(120_000);
   await signUp(page);
   await page.goto("/import");
-  const rows = Array.from({ length: 30_000 }, (_, i) => `Person,Number ${i + 1},person${i + 1}@example.com`);
+  // Large enough to still be running after the steps below: the import does ~10k rows/s here, so a
+  // 30k-row file could finish before Cancel was clicked (the dialog then left with the running view).
+  const rows = Array.from({ length: 120_000 }, (_, i) => `Person,Number ${i + 1},person${i + 1}@example.com`);
   await chooseFile(page, {
     name: "big-list.csv",
     mimeType: "text/csv",
     buffer: csv(["First name,Last name,Email", ...rows]),
   });
-  await expect(page.getByRole("list", { name: "Counts for the whole file" })).toContainText("30,000 new clients");
+  await expect(page.getByRole("list", { name: "Counts for the whole file" })).toContainText("120,000 new clients");
   await page.getByRole("button", { name: "Start import" }).click();
 
-  await expect(page.getByText(/Importing [\d,]+ of 30,000…/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Importing [\d,]+ of 120,000…/)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText("Cancelling undoes everything")).toBeVisible();
   await screenshot(page, "import-progress");
 
@@ -249,7 +251,7 @@ test("cancelling a running import undoes everything", async ({ page }) => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" }).click();
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import" }).click();
   const recent = page.getByRole("list", { name: "Recent imports" });
-  await expect(recent.getByText(/of 30,000 rows/)).toBeVisible();
+  await expect(recent.getByText(/of 120,000 rows/)).toBeVisible();
   await recent.getByRole("link", { name: /big-list\.csv/ }).click();
 
   await page.getByRole("button", { name: "Cancel import" }).click();
