@@ -12,8 +12,8 @@ export function pgArray(values: readonly (string | number)[]): string {
 }
 
 /**
- * A prepared statement built once per database handle, for queries on hot paths: building a Drizzle
- * query per call costs about as much as running it. `build` gets the handle and returns `.prepare(...)`.
+ * A prepared statement (or a map of them) built once per database handle, for queries on hot paths:
+ * building a Drizzle query per call costs about as much as running it. `build` gets the handle.
  */
 export function preparedPerDb<Q>(build: (db: CoreContext["db"]) => Q): (db: CoreContext["db"]) => Q {
   const cache = new WeakMap<object, Q>();

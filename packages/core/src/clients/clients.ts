@@ -18,6 +18,7 @@ import type { AuthedContext, CoreContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
 import { compactStage, existingStages, listStages, lockPipeline, nextPositionIn } from "../pipeline/stages";
 import { syncUpcomingReminders } from "../reminders/reminders";
+import { preparedPerDb } from "../sql";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -454,13 +455,9 @@ function preparedPerShape<S extends object, Q>(
   prefix: string,
   build: (db: AuthedContext["db"], shape: S, name: string) => Q,
 ): (db: AuthedContext["db"], shape: S) => Q {
-  const cache = new WeakMap<object, Map<string, Q>>();
+  const shapesOf = preparedPerDb(() => new Map<string, Q>());
   return (db, shape) => {
-    let byShape = cache.get(db);
-    if (!byShape) {
-      byShape = new Map();
-      cache.set(db, byShape);
-    }
+    const byShape = shapesOf(db);
     const key = Object.values(shape).join("|");
     let query = byShape.get(key);
     if (!query) {
