@@ -433,10 +433,10 @@ function prefixTsQuery(query: string): string | null {
   return words.length ? words.map((w) => `${w}:*`).join(" & ") : null;
 }
 
-/** Any word starting with the first letter of a typed word: "lovelase" → "l:*". */
+/** Any name or email word starting with the first letter of a typed word: "lovelase" → "l:*AB". */
 function firstLetterTsQuery(query: string): string | null {
   const letters = [...new Set(searchWords(query).map((w) => [...w][0]!))];
-  return letters.length ? letters.map((l) => `${l}:*`).join(" | ") : null;
+  return letters.length ? letters.map((l) => `${l}:*AB`).join(" | ") : null;
 }
 
 interface ListShape {
@@ -569,8 +569,11 @@ function buildSearchQuery(db: AuthedContext["db"], shape: SearchShape, name: str
   // Every plan starts from the owner's rows (owner-leading btree). The full-text test is written as
   // the function behind `@@` (ts_match_vq), which the planner never answers from an index: the GIN
   // index's prefix lookup walks every owner's words (3-5 ms at 500k clients), where testing this
-  // owner's 500 rows takes 0.3 ms.
-  const tsQuery = sql`to_tsquery('simple', ${sql.placeholder("tsQuery")}::text)`;
+  // owner's 500 rows takes 0.3 ms. Each query is parsed once, in a sub-select: written inline, a
+  // prepared statement's generic plan calls to_tsquery again for every row it tests.
+  const parsedTsQuery = (placeholder: string) =>
+    sql`(select to_tsquery('simple', ${sql.placeholder(placeholder)}::text))`;
+  const tsQuery = parsedTsQuery("tsQuery");
   const tsMatch = shape.fullText ? sql`ts_match_vq(${clients.search}, ${tsQuery})` : null;
   const phoneMatch = shape.phoneVariants
     ? sql`(${sql.join(
@@ -583,7 +586,9 @@ function buildSearchQuery(db: AuthedContext["db"], shape: SearchShape, name: str
     : null;
   // Exact: a word starts with what was typed (full-text prefix), or the phone digits contain it.
   const exact = tsMatch && phoneMatch ? sql`(${tsMatch} or ${phoneMatch})` : (tsMatch ?? phoneMatch ?? sql`false`);
-  const similarity = sql`word_similarity(${sql.placeholder("lowered")}::text, ${clients.sortName})`;
+  // Names and the email's local part: the domain ("example.com") is long, shared by many clients
+  // and not what a typo is made in; leaving it out makes each comparison ~40% cheaper.
+  const similarity = sql`word_similarity(${sql.placeholder("lowered")}::text, split_part(${clients.sortName}, '@', 1))`;
   const rankExact = sql`${tsMatch ? sql`ts_rank(${clients.search}, ${tsQuery})` : sql`0`} + ${similarity}${
     phoneMatch ? sql` + (case when ${phoneMatch} then 1 else 0 end)` : sql``
   }`;
@@ -591,10 +596,11 @@ function buildSearchQuery(db: AuthedContext["db"], shape: SearchShape, name: str
   const rank = sql<number>`(case when ${exact} then ${rankExact} else ${similarity} end)`;
   // Exact matches come first, ranked; near misses (typos) follow. Trigram similarity costs ~9 µs a
   // row, so it runs only for terms of 4+ characters (shorter ones are prefixes still being typed,
-  // their near misses noise), and only on rows with a word that starts with the first letter of a
-  // typed word (a typo there is rare; this leaves ~1 row in 7 to compare).
+  // their near misses noise), and only on rows with a name or email word (weights A and B: not the
+  // company, which the similarity does not compare) that starts with the first letter of a typed
+  // word (a typo there is rare; this leaves ~1 row in 6 to compare).
   const fuzzy = shape.typoTolerant
-    ? sql` or (ts_match_vq(${clients.search}, to_tsquery('simple', ${sql.placeholder("firstLetters")}::text)) and ${similarity} >= 0.45)`
+    ? sql` or (ts_match_vq(${clients.search}, ${parsedTsQuery("firstLetters")}) and ${similarity} >= 0.45)`
     : sql``;
   return db
     .select({ ...viewColumns, rank })
