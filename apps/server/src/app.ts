@@ -18,11 +18,11 @@ import {
 } from "@crm/core";
 import type { Database } from "@crm/db";
 import { verifyResendWebhook, WebhookPayloadError, WebhookSignatureError } from "@crm/integrations";
-import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import { sql } from "drizzle-orm";
 import Fastify, { type FastifyServerOptions } from "fastify";
+import helmet from "helmet";
 
 export interface AppOptions {
   db: Database;
@@ -64,7 +64,8 @@ export async function buildApp(options: AppOptions) {
     ...(options.calendar && { calendar: options.calendar }),
   };
 
-  await app.register(helmet, {
+  // Built once: @fastify/helmet rebuilt this middleware (parsing every directive) on each request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -78,6 +79,8 @@ export async function buildApp(options: AppOptions) {
     },
     hsts: secure,
   });
+  // helmet 8 throws on a bad setting instead of passing an error on, so `next` only ever continues.
+  app.addHook("onRequest", (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
 
   // Expected failures (4xx) are answered plainly and not logged as errors; the rest say nothing.
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
