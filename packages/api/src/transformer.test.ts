@@ -44,6 +44,7 @@ describe("response transformer", () => {
       { set: new Set([1, 2]) },
       { big: 10n },
       { nan: Number.NaN, inf: Number.POSITIVE_INFINITY },
+      { negativeZero: -0 },
       { money: new Money(5) },
       { invalid: new Date("nope") },
       cyclic,
@@ -54,7 +55,7 @@ describe("response transformer", () => {
   it("matches superjson and round-trips through its decoder for any JSON-like value with Dates", () => {
     const leaf = fc.oneof(
       fc.string(),
-      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+      fc.double(),
       fc.boolean(),
       fc.constant(null),
       fc.constant(undefined),

@@ -3,7 +3,7 @@ import superjson from "superjson";
 /**
  * The wire format stays superjson's (the web client decodes with superjson), but responses are
  * encoded by a direct walk for what procedures return: plain objects, arrays, strings, finite
- * numbers, booleans, null, undefined and valid Dates. superjson's generic walker (identity tracking,
+ * numbers except -0, booleans, null, undefined and valid Dates. superjson's generic walker (identity tracking,
  * a transformer lookup per value, path arrays copied per level) took a quarter of the server's CPU
  * on a 20-row client list. Anything else (Map, Set, BigInt, NaN, class instances, cycles, very
  * deep values) goes to superjson itself, so the output is always something superjson decodes.
@@ -27,38 +27,54 @@ function annotate(annotations: Annotations, path: string | null, type: string) {
   else annotations[path] = [type];
 }
 
-function walk(value: unknown, path: string | null, annotations: Annotations, depth: number): unknown {
+/** The key of the root value among its (absent) parent's keys. */
+const AT_ROOT = Symbol("at root");
+type Key = string | number | typeof AT_ROOT;
+
+/**
+ * A value's path, built only when needed (an annotation, or a container's children): most values of
+ * a list are strings and numbers, and building a path string for each cost more than the rest.
+ */
+function pathOf(parent: string | null, key: Key): string | null {
+  if (key === AT_ROOT) return ROOT;
+  const segment = typeof key === "number" ? String(key) : escapeKey(key);
+  return parent === ROOT ? segment : `${parent}.${segment}`;
+}
+
+function walk(value: unknown, parent: string | null, key: Key, annotations: Annotations, depth: number): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
       return value;
     case "number":
-      if (!Number.isFinite(value)) throw NOT_PLAIN;
+      // superjson keeps -0 (JSON would write 0), Infinity and NaN with an annotation: its own walk.
+      if (!Number.isFinite(value) || Object.is(value, -0)) throw NOT_PLAIN;
       return value;
     case "undefined":
       // As superjson: null on the wire, and the annotation turns it back into undefined.
-      annotate(annotations, path, "undefined");
+      annotate(annotations, pathOf(parent, key), "undefined");
       return null;
     case "object": {
       if (value === null) return null;
       if (depth > MAX_DEPTH) throw NOT_PLAIN;
-      const prefix = path === ROOT ? "" : `${path}.`;
       if (Array.isArray(value)) {
+        const path = pathOf(parent, key);
         const out = new Array(value.length);
-        for (let i = 0; i < value.length; i++) out[i] = walk(value[i], `${prefix}${i}`, annotations, depth + 1);
+        for (let i = 0; i < value.length; i++) out[i] = walk(value[i], path, i, annotations, depth + 1);
         return out;
       }
       if (value instanceof Date) {
         if (Number.isNaN(value.getTime())) throw NOT_PLAIN;
-        annotate(annotations, path, "Date");
+        annotate(annotations, pathOf(parent, key), "Date");
         return value.toISOString();
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+      const path = pathOf(parent, key);
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        if (FORBIDDEN_KEYS.has(key)) throw NOT_PLAIN;
-        out[key] = walk((value as Record<string, unknown>)[key], `${prefix}${escapeKey(key)}`, annotations, depth + 1);
+      for (const name of Object.keys(value)) {
+        if (FORBIDDEN_KEYS.has(name)) throw NOT_PLAIN;
+        out[name] = walk((value as Record<string, unknown>)[name], path, name, annotations, depth + 1);
       }
       return out;
     }
@@ -71,7 +87,7 @@ export function serialize(value: unknown): ReturnType<typeof superjson.serialize
   const annotations: Annotations = {};
   let json: unknown;
   try {
-    json = walk(value, ROOT, annotations, 0);
+    json = walk(value, ROOT, AT_ROOT, annotations, 0);
   } catch (error) {
     if (error === NOT_PLAIN) return superjson.serialize(value);
     throw error;
