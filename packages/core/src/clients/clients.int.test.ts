@@ -247,6 +247,14 @@ describe("clients: search", () => {
     expect((await listClients(ctx, { query: "smaet" })).items.map((c) => c.id)).toEqual([smart.id]);
   });
 
+  it("tolerates a typo in an email's local part, not in its domain", async () => {
+    const ctx = await owner();
+    const emailOnly = await createClient(ctx, { email: "bernadette@studio.example" });
+    expect((await listClients(ctx, { query: "bernadete" })).items.map((c) => c.id)).toEqual([emailOnly.id]);
+    expect((await listClients(ctx, { query: "studi" })).items.map((c) => c.id)).toEqual([emailOnly.id]);
+    expect((await listClients(ctx, { query: "stuido" })).items).toEqual([]);
+  });
+
   it("never shows deleted clients or another owner's", async () => {
     const ctx = await owner();
     const other = await owner();
