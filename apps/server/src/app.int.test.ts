@@ -99,6 +99,22 @@ describe("HTTP app", () => {
     });
   });
 
+  it("answers a batch in one JSON body with a Content-Length, a failing call in it with its own error", async () => {
+    const { email, cookie } = await signUp();
+    const input = encodeURIComponent(JSON.stringify({ 0: {}, 1: { json: { id: "not-a-uuid" } } }));
+    const response = await query(`auth.me,clients.get?batch=1&input=${input}`, { cookie });
+    expect(response.statusCode).toBe(207); // tRPC's status for a batch with mixed results
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    expect(Number(response.headers["content-length"])).toBe(Buffer.byteLength(response.body));
+    expect(response.headers["transfer-encoding"]).toBeUndefined();
+    const [me, get] = response.json() as [
+      { result: { data: { json: { email: string } } } },
+      { error: { json: { data: { code: string } } } },
+    ];
+    expect(me.result.data.json.email).toBe(email);
+    expect(get.error.json.data.code).toBe("BAD_REQUEST");
+  });
+
   it("answers malformed JSON, oversized bodies and unknown procedures with 4xx", async () => {
     const malformed = await app.inject({
       method: "POST",

@@ -19,10 +19,10 @@ import {
 import type { Database } from "@crm/db";
 import { verifyResendWebhook, WebhookPayloadError, WebhookSignatureError } from "@crm/integrations";
 import fastifyStatic from "@fastify/static";
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import { sql } from "drizzle-orm";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import helmet from "helmet";
+import { registerTrpc } from "./trpc";
 
 export interface AppOptions {
   db: Database;
@@ -126,20 +126,18 @@ export async function buildApp(options: AppOptions) {
     });
   });
 
-  await app.register(fastifyTRPCPlugin, {
+  await registerTrpc<AppRouter>(app, {
     prefix: "/trpc",
-    trpcOptions: {
-      router: appRouter,
-      createContext,
-      onError({ error, path, req }) {
-        if (error.code === "INTERNAL_SERVER_ERROR")
-          req.log.error({ err: error.cause ?? error, path }, "procedure failed");
-      },
-      responseMeta({ errors }) {
-        const retryAfter = errors.map((e) => domainCause(e)?.retryAfterSeconds).find((s) => s !== undefined);
-        return retryAfter ? { headers: { "retry-after": String(retryAfter) } } : {};
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+    router: appRouter,
+    createContext,
+    onError({ error, path, req }) {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        req.log.error({ err: error.cause ?? error, path }, "procedure failed");
+    },
+    responseMeta({ errors }) {
+      const retryAfter = errors.map((e) => domainCause(e)?.retryAfterSeconds).find((s) => s !== undefined);
+      return retryAfter ? { headers: { "retry-after": String(retryAfter) } } : {};
+    },
   });
 
   // The private calendar feed: the secret in the URL is the credential (calendar apps send no cookie).

@@ -1,0 +1,77 @@
+import { IncomingMessage, type ServerResponse } from "node:http";
+import type { AnyRouter, inferRouterContext, TRPCError } from "@trpc/server";
+import { createURL } from "@trpc/server/adapters/node-http";
+import { type HTTPBaseHandlerOptions, resolveResponse } from "@trpc/server/http";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+export interface TrpcRouteOptions<TRouter extends AnyRouter>
+  extends Omit<HTTPBaseHandlerOptions<TRouter, FastifyRequest>, "onError"> {
+  prefix: string;
+  createContext: (opts: { req: FastifyRequest; res: FastifyReply }) => Promise<inferRouterContext<TRouter>>;
+  onError?: (opts: { error: TRPCError; path: string | undefined; req: FastifyRequest }) => void;
+}
+
+/** The reason a request's signal aborts with: built once, as a DOMException's stack trace is costly. */
+const CLIENT_GONE = new DOMException("The client closed the connection", "AbortError");
+
+/**
+ * tRPC over Fastify: the same request handling as `@trpc/server/adapters/fastify` (tRPC's own
+ * `resolveResponse`), with a cheaper bridge on each side. That adapter aborted every request's signal
+ * when its response closed, building a DOMException with a stack trace each time, and handed Fastify
+ * a web Response whose one-string body was then read back through a ReadableStream and sent chunked.
+ * Together ~10% of the server's CPU on a client list (measured in a profile). Here the signal aborts
+ * only when the client leaves before the answer, and a JSON answer is sent as one string with a
+ * Content-Length; anything else (a streamed answer) still goes to Fastify as the Response itself.
+ */
+export function registerTrpc<TRouter extends AnyRouter>(app: FastifyInstance, options: TrpcRouteOptions<TRouter>) {
+  const { prefix, createContext, onError, ...handlerOptions } = options;
+  return app.register(async (scope) => {
+    // As tRPC's adapter: bodies reach tRPC unparsed, which parses (and validates) them itself.
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => done(null, body));
+    scope.removeContentTypeParser("multipart/form-data");
+    scope.addContentTypeParser("multipart/form-data", {}, (_request, body, done) => done(null, body));
+
+    scope.all(`${prefix}/:path`, async (request, reply) => {
+      const path = (request.params as { path: string }).path;
+      const response = await resolveResponse<TRouter>({
+        ...handlerOptions,
+        req: toWebRequest(request.raw, reply.raw, request.body),
+        path,
+        error: null,
+        createContext: () => createContext({ req: request, res: reply }),
+        onError: onError && ((o) => onError({ error: o.error, path: o.path, req: request })),
+      });
+      const contentType = response.headers.get("content-type");
+      if (response.body === null || !contentType?.startsWith("application/json")) return reply.send(response);
+      reply.status(response.status);
+      for (const [name, value] of response.headers) if (name !== "set-cookie") reply.header(name, value);
+      for (const cookie of response.headers.getSetCookie()) reply.header("set-cookie", cookie);
+      return reply.send(await response.text());
+    });
+  });
+}
+
+function toWebRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Request {
+  const controller = new AbortController();
+  // Only a client that leaves before the answer has something to cancel.
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort(CLIENT_GONE);
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith(":") || value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.append(name, value);
+  }
+  const init: RequestInit & { duplex?: "half" } = { headers, method: req.method, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD" && body !== undefined) {
+    // A string from the parsers above, the raw stream for multipart; anything else as JSON (as tRPC's adapter).
+    init.body =
+      typeof body === "string" || body instanceof IncomingMessage
+        ? (body as NonNullable<RequestInit["body"]>)
+        : JSON.stringify(body);
+    init.duplex = "half";
+  }
+  return new Request(createURL(req), init);
+}
