@@ -19,9 +19,10 @@ const CLIENT_GONE = new DOMException("The client closed the connection", "AbortE
  * `resolveResponse`), with a cheaper bridge on each side. That adapter aborted every request's signal
  * when its response closed, building a DOMException with a stack trace each time, and handed Fastify
  * a web Response whose one-string body was then read back through a ReadableStream and sent chunked.
- * Together ~10% of the server's CPU on a client list (measured in a profile). Here the signal aborts
- * only when the client leaves before the answer, and a JSON answer is sent as one string with a
- * Content-Length; anything else (a streamed answer) still goes to Fastify as the Response itself.
+ * In a profile of the client list at 10 connections, tRPC's share of the server's main thread fell
+ * from 13% to 9.5% with this bridge, and throughput rose ~10%. Here the signal aborts only when the
+ * client leaves before the answer, and a JSON answer is sent as one string with a Content-Length;
+ * anything else (a streamed answer) still goes to Fastify as the Response itself.
  */
 export function registerTrpc<TRouter extends AnyRouter>(app: FastifyInstance, options: TrpcRouteOptions<TRouter>) {
   const { prefix, createContext, onError, ...handlerOptions } = options;
