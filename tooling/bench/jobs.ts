@@ -35,7 +35,7 @@ async function importBench(url: string) {
   console.log("rows     import s  import rows/s   copy s  copy rows/s  ratio");
   // A running worker's pool is warm, and COPY below runs on a connection the import already opened:
   // open the import's connections (its transaction and its progress writes) before timing it too,
-  // or the first size pays ~20 ms of connection setup that neither a worker nor COPY pays.
+  // or the first size pays for connection setup that neither a worker nor COPY pays.
   await Promise.all([handle.sql`select 1`, handle.sql`select 1`, handle.sql`select 1`]);
   for (const size of IMPORT_SIZES) {
     const user = await createTestUser(ctx, { email: `bench-import-${size}-${Date.now()}@example.com` });

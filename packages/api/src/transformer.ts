@@ -4,10 +4,10 @@ import superjson from "superjson";
  * The wire format stays superjson's (the web client decodes with superjson), but responses are
  * encoded by a direct walk for what procedures return: plain objects, arrays, strings, finite
  * numbers except -0, booleans, null, undefined and valid Dates. superjson's generic walker
- * (identity tracking, a transformer lookup per value, path arrays copied per level) took a quarter
- * of the server's CPU on a 20-row client list. Anything else (Map, Set, BigInt, NaN, class
- * instances, cycles, very deep values) goes to superjson itself, so the output is always something
- * superjson decodes.
+ * (identity tracking, a transformer lookup per value, path arrays copied per level) was a large
+ * share of the server's CPU on a client list (docs/performance.md). Anything else (Map, Set, BigInt,
+ * NaN, class instances, cycles, very deep values) goes to superjson itself, so the output is always
+ * something superjson decodes.
  */
 type Annotations = Record<string, [string]>;
 /** The path of the root value: not a string, so an empty key ("") can never be taken for it. */

@@ -26,8 +26,8 @@ export interface CreateDbOptions {
 
 /**
  * Drizzle sends its query-builder statements unprepared (a Parse/Describe round trip and a fresh
- * plan every time); measured here that cost 5-7x a prepared statement on small queries. This view
- * of the client asks postgres.js to prepare everything, inside transactions and savepoints too;
+ * plan every time), which on small queries costs more than running them (docs/performance.md). This
+ * view of the client asks postgres.js to prepare everything, inside transactions and savepoints too;
  * postgres.js keeps one prepared statement per distinct SQL text per connection, and our SQL texts
  * are few (values always travel as parameters).
  */
