@@ -9,4 +9,10 @@ export {
 export { sessionCookieName } from "./cookies";
 export { type AppRouter, appRouter, createCaller } from "./root";
 export { SessionCache } from "./session-cache";
-export { domainCause, trpcCodeFor } from "./to-trpc-error";
+export {
+  domainCause,
+  domainErrorHeaders,
+  type HttpErrorAnswer,
+  httpErrorFor,
+  trpcCodeFor,
+} from "./to-trpc-error";
