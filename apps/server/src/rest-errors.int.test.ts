@@ -1,4 +1,4 @@
-import { DomainError, ManualClock } from "@crm/core";
+import { DomainError, type JobQueue, ManualClock } from "@crm/core";
 import { schema } from "@crm/db";
 import { createTestUser, TEST_PASSWORD, uniqueEmail, useTestDatabase } from "@crm/testing";
 import { type FakeResend, startFakeResend } from "@crm/testing/fake-resend";
@@ -143,5 +143,23 @@ describe("POST /webhooks/resend", () => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ field: "reason", error: "Must not contain NUL characters" });
     expect((await post({ "content-type": "application/json" })).statusCode).toBe(401);
+  });
+});
+
+describe("without optional services", () => {
+  it("answers 404 for the Resend webhook without a secret, and 503 from /health with the queue down", async () => {
+    const jobs = {
+      health: async () => ({ reachable: false, backlog: 0, oldestWaitingSeconds: null }),
+    } as unknown as JobQueue;
+    const bare = await buildApp({ db: testDb().db, appUrl: APP_URL, webDistDir: null, jobs });
+    try {
+      const webhook = await bare.inject({ method: "POST", url: "/webhooks/resend", payload: {} });
+      expect(webhook.statusCode).toBe(404);
+      const health = await bare.inject({ method: "GET", url: "/health" });
+      expect(health.statusCode).toBe(503);
+      expect(health.json()).toMatchObject({ status: "error", database: { status: "up" }, queue: { status: "down" } });
+    } finally {
+      await bare.close();
+    }
   });
 });
