@@ -107,6 +107,10 @@ describe("a NUL character in free text", () => {
     expectRefused(await query("clients.list", { tag: `vip${NUL}` }), "tag");
   });
 
+  it("answers a signed-out caller 401 first, saying nothing about the input", async () => {
+    expect((await call("settings.update", { name: `Me${NUL}` }, {})).statusCode).toBe(401);
+  });
+
   it("the CSV upload answers 400 for the filename", async () => {
     const response = await app.inject({
       method: "POST",

@@ -3,6 +3,7 @@ export {
   type Context,
   createHttpContextFactory,
   createInnerContext,
+  type HttpContextFactory,
   memoryCookieJar,
   type SessionCookieJar,
 } from "./context";

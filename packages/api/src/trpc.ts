@@ -63,11 +63,16 @@ const refuseNulCharacters = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseNulCharacters);
+const procedure = t.procedure.use(mapDomainErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user || !ctx.sessionId) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: messages.signInRequired });
-  }
-  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, userId: ctx.user.id } });
-});
+export const publicProcedure = procedure.use(refuseNulCharacters);
+
+// Signed out answers 401 before anything about the input is said.
+export const authedProcedure = procedure
+  .use(({ ctx, next }) => {
+    if (!ctx.user || !ctx.sessionId) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: messages.signInRequired });
+    }
+    return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, userId: ctx.user.id } });
+  })
+  .use(refuseNulCharacters);

@@ -1,10 +1,10 @@
-import type { createHttpContextFactory } from "@crm/api";
+import type { HttpContextFactory } from "@crm/api";
 import { completeGoogleConnect } from "@crm/core";
 import type { FastifyPluginAsync } from "fastify";
 import { refuseNulCharacters } from "./errors";
 
 export interface GoogleOAuthOptions {
-  createContext: ReturnType<typeof createHttpContextFactory>;
+  createContext: HttpContextFactory;
 }
 
 /**

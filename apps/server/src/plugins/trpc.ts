@@ -1,12 +1,12 @@
 import { IncomingMessage, type ServerResponse } from "node:http";
-import { appRouter, type createHttpContextFactory, domainCause, domainErrorHeaders } from "@crm/api";
+import { appRouter, domainCause, domainErrorHeaders, type HttpContextFactory } from "@crm/api";
 import type { AnyRouter, inferRouterContext, TRPCError } from "@trpc/server";
 import { createURL } from "@trpc/server/adapters/node-http";
 import { type HTTPBaseHandlerOptions, resolveResponse } from "@trpc/server/http";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 
 export interface TrpcOptions {
-  createContext: ReturnType<typeof createHttpContextFactory>;
+  createContext: HttpContextFactory;
 }
 
 /** The app's procedures at /trpc. Failures are logged only when unexpected; throttling sends Retry-After. */

@@ -1,11 +1,11 @@
-import type { createHttpContextFactory } from "@crm/api";
+import type { HttpContextFactory } from "@crm/api";
 import { createImport, DomainError, MAX_IMPORT_BYTES, parseInput } from "@crm/core";
 import { messages, text } from "@crm/shared";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 
 export interface UploadOptions {
-  createContext: ReturnType<typeof createHttpContextFactory>;
+  createContext: HttpContextFactory;
 }
 
 const uploadQuery = z.object({ filename: text().optional() });
