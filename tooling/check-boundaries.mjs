@@ -32,13 +32,21 @@ const rules = [
     why: "web calls the server over tRPC and imports only the AppRouter type",
   },
 ];
-const noEnvDirs = [
+/** Configuration is read once, by each app's env.ts: packages never read it, nor does the rest of an app. */
+const envDirs = [
   "packages/db/src",
   "packages/shared/src",
   "packages/core/src",
   "packages/api/src",
   "packages/integrations/src",
+  ...readdirSync(path.join(root, "apps")).map((app) => `apps/${app}/src`),
 ];
+const envReader = /^apps\/[^/]+\/src\/env\.ts$/;
+const readsEnv = /process\.env\b|import\.meta\.env\b/;
+/** Reads owned by work in flight elsewhere, each with where it belongs; an entry that no longer matches is reported. */
+const knownEnvReads = new Map([
+  ["apps/cli/src/main.ts", "create-user's CRM_PASSWORD fallback belongs in apps/cli/src/env.ts"],
+]);
 
 const importPattern =
   /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
@@ -74,14 +82,20 @@ for (const rule of rules) {
     }
   }
 }
-for (const dir of noEnvDirs) {
+const notes = [];
+for (const dir of envDirs) {
   for (const file of sourceFiles(path.join(root, dir))) {
-    if (isTest(file)) continue;
-    if (/process\.env\b/.test(readFileSync(file, "utf8"))) {
-      violations.push(`${path.relative(root, file)}: reads process.env: only each app's env.ts does`);
-    }
+    const relative = path.relative(root, file).split(path.sep).join("/");
+    if (isTest(file) || envReader.test(relative)) continue;
+    const reads = readsEnv.test(readFileSync(file, "utf8"));
+    if (reads && knownEnvReads.has(relative))
+      notes.push(`${relative}: reads the environment (${knownEnvReads.get(relative)})`);
+    else if (reads) violations.push(`${relative}: reads the environment: only each app's env.ts does`);
+    else if (knownEnvReads.has(relative))
+      notes.push(`${relative}: no longer reads the environment; drop it from knownEnvReads`);
   }
 }
+if (notes.length) console.warn(`Known exceptions (${notes.length}):\n${notes.map((n) => `  ${n}`).join("\n")}`);
 
 if (violations.length) {
   console.error(`Import boundary violations (${violations.length}):\n${violations.map((v) => `  ${v}`).join("\n")}`);

@@ -82,6 +82,8 @@ export interface HttpContextOptions {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+export type HttpContextFactory = ReturnType<typeof createHttpContextFactory>;
+
 /**
  * Builds the per-request context. The session cookie counts only on safe methods or when the
  * request's Origin is ours, so another site can't ride the cookie (CSRF); a foreign Origin on a

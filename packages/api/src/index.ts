@@ -3,10 +3,17 @@ export {
   type Context,
   createHttpContextFactory,
   createInnerContext,
+  type HttpContextFactory,
   memoryCookieJar,
   type SessionCookieJar,
 } from "./context";
 export { sessionCookieName } from "./cookies";
 export { type AppRouter, appRouter, createCaller } from "./root";
 export { SessionCache } from "./session-cache";
-export { domainCause, trpcCodeFor } from "./to-trpc-error";
+export {
+  domainCause,
+  domainErrorHeaders,
+  type HttpErrorAnswer,
+  httpErrorFor,
+  trpcCodeFor,
+} from "./to-trpc-error";

@@ -1,5 +1,5 @@
-import { isDomainError } from "@crm/core";
-import { messages } from "@crm/shared";
+import { DomainError, isDomainError } from "@crm/core";
+import { findNulCharacter, messages } from "@crm/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context";
@@ -50,11 +50,29 @@ const mapDomainErrors = t.middleware(async ({ ctx, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
-
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user || !ctx.sessionId) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: messages.signInRequired });
+/**
+ * PostgreSQL cannot store a NUL character in text or jsonb. The shared schemas refuse it field by
+ * field; this refuses it in any procedure's input before the schema runs, so no input reaches the
+ * database with one, whichever schema it meets.
+ */
+const refuseNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const path = findNulCharacter(await getRawInput());
+  if (path) {
+    throw new DomainError("VALIDATION", messages.nulCharacter, path.length ? { field: path.join(".") } : {});
   }
-  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, userId: ctx.user.id } });
+  return next();
 });
+
+const procedure = t.procedure.use(mapDomainErrors);
+
+export const publicProcedure = procedure.use(refuseNulCharacters);
+
+// Signed out answers 401 before anything about the input is said.
+export const authedProcedure = procedure
+  .use(({ ctx, next }) => {
+    if (!ctx.user || !ctx.sessionId) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: messages.signInRequired });
+    }
+    return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, userId: ctx.user.id } });
+  })
+  .use(refuseNulCharacters);

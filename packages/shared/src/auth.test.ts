@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginInput, settingsUpdateInput, signupInput } from "./auth";
+import { loginInput, signupInput } from "./auth";
 import { isValidTimeZone, listTimeZones } from "./time-zones";
 
 describe("auth schemas", () => {
@@ -21,12 +21,6 @@ describe("auth schemas", () => {
 
   it("accepts any password length at sign-in", () => {
     expect(loginInput.safeParse({ email: "a@b.co", password: "short" }).success).toBe(true);
-  });
-
-  it("normalises the phone region and refuses unknown ones", () => {
-    expect(settingsUpdateInput.parse({ phoneRegion: "de" })).toEqual({ phoneRegion: "DE" });
-    expect(settingsUpdateInput.safeParse({ phoneRegion: "XX" }).success).toBe(false);
-    expect(settingsUpdateInput.safeParse({}).success).toBe(false);
   });
 });
 

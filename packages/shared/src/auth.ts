@@ -1,33 +1,30 @@
 import { z } from "zod";
 import { isPhoneRegion } from "./phone";
+import { text } from "./text";
 import { isValidTimeZone } from "./time-zones";
 
 export const PASSWORD_MIN_LENGTH = 10;
 
-export const emailSchema = z
-  .string({ error: "Email is required" })
+export const emailSchema = text({ error: "Email is required" })
   .trim()
   .min(1, "Email is required")
   .max(254, "Email is too long")
   .pipe(z.email({ error: "Enter a valid email address" }));
 
-export const passwordSchema = z
-  .string({ error: "Password is required" })
+export const passwordSchema = text({ error: "Password is required" })
   .min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(256, "Password must be at most 256 characters");
 
-export const nameSchema = z
-  .string({ error: "Name is required" })
+export const nameSchema = text({ error: "Name is required" })
   .trim()
   .min(1, "Name is required")
   .max(100, "Name must be at most 100 characters");
 
-export const timeZoneSchema = z
-  .string({ error: "Time zone is required" })
-  .refine(isValidTimeZone, { error: "Choose a valid IANA time zone, such as Europe/Berlin" });
+export const timeZoneSchema = text({ error: "Time zone is required" }).refine(isValidTimeZone, {
+  error: "Choose a valid IANA time zone, such as Europe/Berlin",
+});
 
-export const phoneRegionSchema = z
-  .string({ error: "Phone region is required" })
+export const phoneRegionSchema = text({ error: "Phone region is required" })
   .trim()
   .toUpperCase()
   .refine(isPhoneRegion, { error: "Choose a valid country code, such as US or DE" });
@@ -43,23 +40,12 @@ export type SignupInput = z.infer<typeof signupInput>;
 export const loginInput = z.object({
   email: emailSchema,
   // No length rule on sign-in: an old password must still be accepted, and the answer must not hint.
-  password: z.string({ error: "Password is required" }).min(1, "Password is required").max(256),
+  password: text({ error: "Password is required" }).min(1, "Password is required").max(256),
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
 export const changePasswordInput = z.object({
-  currentPassword: z.string().min(1, "Current password is required").max(256),
+  currentPassword: text().min(1, "Current password is required").max(256),
   newPassword: passwordSchema,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
-
-export const settingsUpdateInput = z
-  .object({
-    name: nameSchema.optional(),
-    timeZone: timeZoneSchema.optional(),
-    phoneRegion: phoneRegionSchema.optional(),
-  })
-  .refine((v) => v.name !== undefined || v.timeZone !== undefined || v.phoneRegion !== undefined, {
-    error: "Nothing to update",
-  });
-export type SettingsUpdateInput = z.infer<typeof settingsUpdateInput>;

@@ -4,5 +4,7 @@ export * from "./clients";
 export * from "./imports";
 export * from "./messages";
 export * from "./phone";
+export * from "./settings";
+export * from "./text";
 export * from "./time-zones";
 export * from "./wall-clock";

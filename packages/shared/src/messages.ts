@@ -10,4 +10,5 @@ export const messages = {
   signInRequired: "Please sign in",
   crossSite: "Cross-site request refused",
   internal: "Something went wrong on our side. Please try again.",
+  nulCharacter: "Must not contain NUL characters",
 } as const;

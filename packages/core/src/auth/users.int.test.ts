@@ -1,9 +1,10 @@
+import { createDb } from "@crm/db";
 import { createTestUser, TEST_PASSWORD, uniqueEmail, useTestDatabase } from "@crm/testing";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
 import { createSession, validateSessionToken } from "./sessions";
-import { changePassword, LOGIN_WINDOW_MS, login, signup } from "./users";
+import { changePassword, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, login, signup } from "./users";
 
 const testDb = useTestDatabase();
 
@@ -97,6 +98,31 @@ describe("login", () => {
     await login(ctx, { email: user.email, password: TEST_PASSWORD });
     for (let i = 0; i < 4; i++) await failure(login(ctx, { email: user.email, password: "wrong-password" }));
     expect((await login(ctx, { email: user.email, password: TEST_PASSWORD })).id).toBe(user.id);
+  });
+});
+
+describe("login under concurrency", () => {
+  // Count-then-insert let every racer see the same count: the budget must be reserved atomically.
+  it.each([20, 50])("checks at most 5 passwords of %i simultaneous wrong sign-ins, in every round", async (racers) => {
+    const pool = createDb(testDb().url, { max: 12, applicationName: "crm-test-race" });
+    try {
+      const ctx = { db: pool.db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+      const user = await createTestUser(ctx);
+      for (let round = 0; round < 5; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: racers }, () =>
+            failure(login(ctx, { email: user.email, password: "wrong-password" })).then((e) => e.code),
+          ),
+        );
+        const checked = answers.filter((code) => code === "UNAUTHENTICATED").length;
+        expect(checked, `round ${round}`).toBe(LOGIN_MAX_FAILURES);
+        expect(answers.filter((code) => code === "THROTTLED")).toHaveLength(racers - LOGIN_MAX_FAILURES);
+        // The next round starts with a fresh budget.
+        ctx.clock.advance(LOGIN_WINDOW_MS);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });
 

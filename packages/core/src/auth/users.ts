@@ -77,22 +77,14 @@ export async function signup(ctx: CoreContext, rawInput: SignupInput): Promise<P
 /**
  * Checks the password, throttled per email (existing or not, so the answer reveals nothing):
  * after LOGIN_MAX_FAILURES failures within LOGIN_WINDOW_MS, every attempt is refused until the
- * oldest failure leaves the window.
+ * oldest failure leaves the window. The attempt is recorded before the password is checked, so
+ * concurrent sign-ins cannot all slip under the limit; a success clears the record.
  */
 export async function login(ctx: CoreContext, rawInput: LoginInput): Promise<PublicUser> {
   const input = parseInput(loginInput, rawInput);
   const key = emailKey(input.email);
-  const now = ctx.clock.now();
-  const windowStart = new Date(now.getTime() - LOGIN_WINDOW_MS);
-
-  const failures = await ctx.db
-    .select({ attemptedAt: loginAttempts.attemptedAt })
-    .from(loginAttempts)
-    .where(and(eq(loginAttempts.emailKey, key), gt(loginAttempts.attemptedAt, windowStart)))
-    .orderBy(asc(loginAttempts.attemptedAt));
-  if (failures.length >= LOGIN_MAX_FAILURES) {
-    const oldest = failures[failures.length - LOGIN_MAX_FAILURES]!.attemptedAt;
-    const retryAfterSeconds = Math.max(1, Math.ceil((oldest.getTime() + LOGIN_WINDOW_MS - now.getTime()) / 1000));
+  const retryAfterSeconds = await reserveLoginAttempt(ctx, key);
+  if (retryAfterSeconds !== null) {
     throw new DomainError("THROTTLED", messages.throttled(retryAfterSeconds), { retryAfterSeconds });
   }
 
@@ -100,12 +92,34 @@ export async function login(ctx: CoreContext, rawInput: LoginInput): Promise<Pub
   let ok = false;
   if (user) ok = await verifyPassword(user.passwordHash, input.password);
   else await burnPasswordCheck(input.password);
-  if (!user || !ok) {
-    await ctx.db.insert(loginAttempts).values({ emailKey: key, attemptedAt: now });
-    throw new DomainError("UNAUTHENTICATED", messages.invalidCredentials);
-  }
+  if (!user || !ok) throw new DomainError("UNAUTHENTICATED", messages.invalidCredentials);
   await ctx.db.delete(loginAttempts).where(eq(loginAttempts.emailKey, key));
   return toPublicUser(user);
+}
+
+/**
+ * Takes one attempt from the email's budget: records it and answers null, or answers the seconds
+ * until the budget frees up (recording nothing). A per-email advisory lock makes count-then-insert
+ * atomic; it needs its own statement before the count, as a statement's snapshot predates any lock
+ * it takes and would miss the rows the previous holder committed.
+ */
+async function reserveLoginAttempt(ctx: CoreContext, key: string): Promise<number | null> {
+  const now = ctx.clock.now();
+  const windowStart = new Date(now.getTime() - LOGIN_WINDOW_MS);
+  return inTransaction(ctx, async ({ db }) => {
+    await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`login:${key}`}, 0))`);
+    const failures = await db
+      .select({ attemptedAt: loginAttempts.attemptedAt })
+      .from(loginAttempts)
+      .where(and(eq(loginAttempts.emailKey, key), gt(loginAttempts.attemptedAt, windowStart)))
+      .orderBy(asc(loginAttempts.attemptedAt));
+    if (failures.length >= LOGIN_MAX_FAILURES) {
+      const oldest = failures[failures.length - LOGIN_MAX_FAILURES]!.attemptedAt;
+      return Math.max(1, Math.ceil((oldest.getTime() + LOGIN_WINDOW_MS - now.getTime()) / 1000));
+    }
+    await db.insert(loginAttempts).values({ emailKey: key, attemptedAt: now });
+    return null;
+  });
 }
 
 /** Changes the password and ends every session of the user; the caller issues a fresh one. */

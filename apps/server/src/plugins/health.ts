@@ -1,0 +1,45 @@
+import type { ApiDeps } from "@crm/api";
+import { bounceRate, googleQuotaUsage } from "@crm/core";
+import { sql } from "drizzle-orm";
+import type { FastifyPluginAsync } from "fastify";
+
+export interface HealthOptions {
+  deps: ApiDeps;
+}
+
+/**
+ * /health: the database (with its latency) and the job queue decide up or down (503); email
+ * bounces and Google's quota only add warnings.
+ */
+export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { deps }) => {
+  scope.get("/health", async (_request, reply) => {
+    const started = performance.now();
+    const database = await deps.db.execute(sql`select 1`).then(
+      () => ({ status: "up", latencyMs: Math.round((performance.now() - started) * 10) / 10 }),
+      () => ({ status: "down" }),
+    );
+    const queue = deps.jobs ? await deps.jobs.health() : null;
+    const ok = database.status === "up" && (!queue || queue.reachable);
+    const email = database.status === "up" ? await bounceRate(deps) : null;
+    const warnings = email?.warning
+      ? [`${Math.round(email.rate * 100)}% of emails sent in the last 24 hours bounced (over 5%)`]
+      : [];
+    const google =
+      deps.calendar && database.status === "up" ? await googleQuotaUsage(deps, deps.calendar.quotaPerMinute) : null;
+    if (google?.warning) warnings.push(google.warning);
+    return reply.status(ok ? 200 : 503).send({
+      status: ok ? "ok" : "error",
+      warnings,
+      database,
+      ...(email && { email: { sent24h: email.sent, bounced24h: email.bounced } }),
+      ...(google && { google: { callsThisMinute: google.calls, quotaPerMinute: google.quota } }),
+      ...(queue && {
+        queue: {
+          status: queue.reachable ? "up" : "down",
+          backlog: queue.backlog,
+          oldestWaitingSeconds: queue.oldestWaitingSeconds,
+        },
+      }),
+    });
+  });
+};
