@@ -7,9 +7,10 @@ import { DomainError } from "../errors";
 import { isCalendarProviderError } from "../ports";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
+import { forgetEtags } from "./apply";
 import { enqueueSyncFor } from "./changes";
 import { calendarSyncJob } from "./jobs";
-import { forgetEtags, SYNC_WINDOW } from "./sync";
+import { SYNC_WINDOW } from "./sync-window";
 import { decryptToken, encryptToken } from "./token-cipher";
 import { accessTokenFor } from "./tokens";
 
