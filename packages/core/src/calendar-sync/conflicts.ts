@@ -10,6 +10,7 @@ import type { AuthedContext } from "../context";
 import { pgErrorCode } from "../errors";
 import type { ProviderEvent } from "../ports";
 import { inTransaction } from "../transaction";
+import { retryOnDeadlock } from "./deadlock-retry";
 import { syncActivity } from "./sync-activity";
 import type { LinkedBooking } from "./types";
 
@@ -74,9 +75,12 @@ export async function clearResolvedConflicts(ctx: AuthedContext): Promise<void> 
     .where(and(eq(bookings.userId, ctx.userId), isNotNull(bookings.syncConflict), isNull(bookings.deletedAt)));
   for (const { id } of flagged) {
     try {
-      await inTransaction(ctx, async (tx) => {
-        await tx.db.update(bookings).set({ syncConflict: null }).where(eq(bookings.id, id));
-      });
+      // Clearing the flag puts the booking back under the no-overlap rule, so it can deadlock too.
+      await retryOnDeadlock(() =>
+        inTransaction(ctx, async (tx) => {
+          await tx.db.update(bookings).set({ syncConflict: null }).where(eq(bookings.id, id));
+        }),
+      );
     } catch (error) {
       if (!isOverlap(error)) throw error; // still overlapping: stays flagged
     }

@@ -3,6 +3,7 @@ import { and, eq, gt, isNotNull, isNull, lt, ne } from "drizzle-orm";
 import type { AuthedContext } from "../context";
 import { isCalendarProviderError, type ProviderEvent } from "../ports";
 import { applyEvents, applyGoogleDeletion, forgetEtags } from "./apply";
+import { retryOnDeadlock } from "./deadlock-retry";
 import type { GoogleSession } from "./google-session";
 import { DAY, SYNC_WINDOW, syncWindow } from "./sync-window";
 import type { ConnectionRow, SyncLog } from "./types";
@@ -160,7 +161,7 @@ async function applyVanished(ctx: AuthedContext, listed: Set<string>, window: Wi
     if (listed.has(booking.googleEventId!)) continue;
     log("calendar sync: event gone from Google, handled as deleted", { bookingId: booking.id });
     const tombstone: ProviderEvent = { id: booking.googleEventId!, status: "cancelled" };
-    if (await applyGoogleDeletion(ctx, tombstone, booking)) applied += 1;
+    if (await retryOnDeadlock(() => applyGoogleDeletion(ctx, tombstone, booking))) applied += 1;
   }
   return applied;
 }

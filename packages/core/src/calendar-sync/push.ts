@@ -6,6 +6,7 @@ import type { AuthedContext } from "../context";
 import { isCalendarProviderError, type ProviderEvent } from "../ports";
 import { inTransaction } from "../transaction";
 import { applyPulledEvent } from "./apply";
+import { retryOnDeadlock } from "./deadlock-retry";
 import type { GoogleSession } from "./google-session";
 import { bookingToEvent, eventIdForBooking } from "./mapping";
 import { syncMessages } from "./outcomes";
@@ -98,6 +99,13 @@ async function markPushed(
     .where(eq(bookings.id, booking.id));
 }
 
+/**
+ * markPushed outside a transaction, retried alone after a deadlock (running the whole push again would
+ * call Google twice). It can deadlock: pushed_seq is in a partial index's predicate, so the update is
+ * never HOT and goes through the no-overlap constraint's check like a move.
+ */
+const savePushed = (...args: Parameters<typeof markPushed>) => retryOnDeadlock(() => markPushed(...args));
+
 /** Brings Google in line with one booking; true when Google was changed. */
 async function pushBooking(
   ctx: AuthedContext,
@@ -114,7 +122,7 @@ async function pushBooking(
     const body = bookingToEvent({ ...booking, clientName }, target.zone);
     if (!booking.googleEventId) {
       const event = await insertOrAdopt(target, eventIdForBooking(booking.id), body);
-      await markPushed(ctx, booking, event);
+      await savePushed(ctx, booking, event);
       return true;
     }
     return await updateInGoogle(ctx, target, booking, booking.googleEventId, body);
@@ -122,7 +130,7 @@ async function pushBooking(
     if (!(isCalendarProviderError(error) && error.kind === "rejected")) throw error;
     // A request Google will never accept (bad data): say so on the booking instead of retrying forever.
     target.log("calendar sync: Google refused a booking", { bookingId: booking.id, error: error.message });
-    await markPushed(ctx, booking, null, { syncNotice: `Google Calendar refused this booking: ${error.message}` });
+    await savePushed(ctx, booking, null, { syncNotice: `Google Calendar refused this booking: ${error.message}` });
     return false;
   }
 }
@@ -132,7 +140,7 @@ async function removeFromGoogle(ctx: AuthedContext, target: PushTarget, booking:
   const eventId = booking.googleEventId;
   if (!eventId || (!booking.deletedAt && booking.status === "completed")) {
     // Nothing there, or past and final: leave Google's copy as it is.
-    await markPushed(ctx, booking, null);
+    await savePushed(ctx, booking, null);
     return false;
   }
   try {
@@ -141,7 +149,7 @@ async function removeFromGoogle(ctx: AuthedContext, target: PushTarget, booking:
     // Already gone there (410 deleted, 404): the goal is reached.
     if (!(isCalendarProviderError(error) && (error.kind === "gone" || error.kind === "not_found"))) throw error;
   }
-  await markPushed(ctx, booking, null, { googleEtag: null });
+  await savePushed(ctx, booking, null, { googleEtag: null });
   return true;
 }
 
@@ -176,7 +184,7 @@ async function updateInGoogle(
     // The event is not in this calendar (e.g. reconnected to another one): create ours there.
     event = await insertOrAdopt(target, eventIdForBooking(booking.id), body);
   }
-  await markPushed(ctx, booking, event);
+  await savePushed(ctx, booking, event);
   return true;
 }
 
@@ -191,14 +199,16 @@ async function resolveChangedInGoogle(
   const current = await target.session.call((api) => api.getEvent(target.calendarId, eventId));
   const googleTime = current.updated?.getTime() ?? Number.POSITIVE_INFINITY;
   if (googleTime >= booking.updatedAt.getTime()) {
-    await applyPulledEvent(ctx, current, { ...booking, googleEtag: null }, target.zone);
+    await retryOnDeadlock(() => applyPulledEvent(ctx, current, { ...booking, googleEtag: null }, target.zone));
     return false;
   }
   const event = await target.session.call((api) => api.patchEvent(target.calendarId, eventId, body));
   // Ours was newer and overwrote Google's change: tell the user, as a pull that saw it would.
-  await inTransaction(ctx, async (tx) => {
-    await markPushed(tx, booking, event, { syncNotice: syncMessages.keptCrm });
-    await recordActivity(tx, syncActivity(booking, "sync_conflict_kept_crm"), null);
-  });
+  await retryOnDeadlock(() =>
+    inTransaction(ctx, async (tx) => {
+      await markPushed(tx, booking, event, { syncNotice: syncMessages.keptCrm });
+      await recordActivity(tx, syncActivity(booking, "sync_conflict_kept_crm"), null);
+    }),
+  );
   return true;
 }
