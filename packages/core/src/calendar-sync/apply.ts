@@ -1,3 +1,4 @@
+/** Google → CRM: each pulled event is applied to the booking it is linked to, or becomes one. */
 import { schema } from "@crm/db";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { diffFields, recordActivity } from "../activity/activity";
@@ -12,8 +13,6 @@ import { BOOKING_ID_PROPERTY, type EventTimes, eventTimes } from "./mapping";
 import { syncMessages } from "./outcomes";
 import { syncActivity } from "./sync-activity";
 import type { LinkedBooking, SyncLog } from "./types";
-
-/* Google → CRM: each pulled event is applied to the booking it is linked to, or becomes one. */
 
 const { bookings } = schema;
 

@@ -1,3 +1,7 @@
+/**
+ * Busy blocks: events made in Google that are not ours become bookings with no client, which hold
+ * their time here (and can be linked to a client later).
+ */
 import { schema } from "@crm/db";
 import { and, eq } from "drizzle-orm";
 import { recordActivity } from "../activity/activity";
@@ -9,11 +13,6 @@ import type { EventTimes } from "./mapping";
 import { syncActivity } from "./sync-activity";
 import { windowStart } from "./sync-window";
 import type { LinkedBooking } from "./types";
-
-/*
- * Busy blocks: events made in Google that are not ours become bookings with no client, which hold
- * their time here (and can be linked to a client later).
- */
 
 const { bookings } = schema;
 

@@ -1,11 +1,10 @@
+/** Push notifications: a watch channel on the calendar, so Google tells us about changes. */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { CoreContext } from "../context";
 import { calendarDeps, type GoogleSession } from "./google-session";
 import { ReconnectNeeded, SyncPaused } from "./outcomes";
 import { DAY } from "./sync-window";
 import type { ConnectionRow, SyncLog } from "./types";
-
-/* Push notifications: a watch channel on the calendar, so Google tells us about changes. */
 
 /**
  * Channels cannot be extended, so a new one is opened when the old has less than a day left, or

@@ -1,3 +1,4 @@
+/** Google → CRM: lists what changed in Google since the sync token and applies it. */
 import { schema } from "@crm/db";
 import { and, eq, gt, isNotNull, isNull, lt, ne } from "drizzle-orm";
 import type { AuthedContext } from "../context";
@@ -7,8 +8,6 @@ import { retryOnDeadlock } from "./deadlock-retry";
 import type { GoogleSession } from "./google-session";
 import { DAY, SYNC_WINDOW, syncWindow } from "./sync-window";
 import type { ConnectionRow, SyncLog } from "./types";
-
-/* Google → CRM: lists what changed in Google since the sync token and applies it. */
 
 const { bookings, calendarConnections } = schema;
 

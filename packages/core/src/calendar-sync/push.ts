@@ -1,3 +1,4 @@
+/** CRM → Google: every booking changed here since its last push goes out. */
 import { schema } from "@crm/db";
 import { clientDisplayName } from "@crm/shared";
 import { and, asc, eq, gt, isNotNull, or, sql } from "drizzle-orm";
@@ -13,8 +14,6 @@ import { syncMessages } from "./outcomes";
 import { syncActivity } from "./sync-activity";
 import { windowStart } from "./sync-window";
 import type { ConnectionRow, LinkedBooking, SyncLog } from "./types";
-
-/* CRM → Google: every booking changed here since its last push goes out. */
 
 const { bookings, clients } = schema;
 
