@@ -1,5 +1,6 @@
 export * from "./auth";
 export * from "./bookings";
+export * from "./calendar-sync";
 export * from "./clients";
 export * from "./imports";
 export * from "./messages";

@@ -1,13 +1,12 @@
 import {
   calendarSyncStatus,
-  connectInput,
   disconnectGoogle,
-  dismissNoticeInput,
   dismissSyncNotice,
   requestSyncNow,
   retryFailedSync,
   startGoogleConnect,
 } from "@crm/core";
+import { connectInput, dismissNoticeInput } from "@crm/shared";
 import { authedProcedure, router } from "../trpc";
 
 /** Google Calendar two-way sync: connect (OAuth), status for Settings and banners, and controls. */

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { schema } from "@crm/db";
+import { connectInput, dismissNoticeInput } from "@crm/shared";
 import { and, count, desc, eq, gt, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AuthedContext, CalendarSyncDeps, CoreContext } from "../context";
@@ -7,9 +8,10 @@ import { DomainError } from "../errors";
 import { isCalendarProviderError } from "../ports";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
+import { forgetEtags } from "./apply";
 import { enqueueSyncFor } from "./changes";
 import { calendarSyncJob } from "./jobs";
-import { forgetEtags, SYNC_WINDOW } from "./sync";
+import { SYNC_WINDOW } from "./sync-window";
 import { decryptToken, encryptToken } from "./token-cipher";
 import { accessTokenFor } from "./tokens";
 
@@ -26,17 +28,6 @@ function requireCalendar(ctx: CoreContext): CalendarSyncDeps {
   if (!ctx.calendar) throw new DomainError("VALIDATION", notConfiguredMessage);
   return ctx.calendar;
 }
-
-export const connectInput = z.object({
-  /** "primary", or a calendar id from Google Calendar's settings ("…@group.calendar.google.com"). */
-  calendarId: z
-    .string()
-    .trim()
-    .min(1, "Calendar id is required")
-    .max(255, "Calendar id is too long")
-    .regex(/^[^\s/?#]+$/, "Calendar id has no spaces or slashes")
-    .default("primary"),
-});
 
 /** Starts the OAuth round trip: remembers state + PKCE verifier, answers Google's consent URL. */
 export async function startGoogleConnect(
@@ -326,8 +317,6 @@ export async function retryFailedSync(ctx: AuthedContext): Promise<{ retried: nu
   for (const job of failed) if (await ctx.jobs.retry(ctx.userId, job.id)) retried += 1;
   return { retried };
 }
-
-export const dismissNoticeInput = z.object({ bookingId: z.uuid("Booking id must be a UUID") });
 
 export async function dismissSyncNotice(
   ctx: AuthedContext,
