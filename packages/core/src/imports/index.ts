@@ -42,4 +42,6 @@ export {
   splitFullName,
   summarizePreview,
 } from "./rows";
+export { IMPORT_BATCH_SIZE, ImportAborted, runImport } from "./run";
 export * from "./service";
+export { getImport, type ImportStatusView, listImports } from "./status";

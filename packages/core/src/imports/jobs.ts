@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineJob } from "../jobs/registry";
-import { ImportAborted, runImport } from "./service";
+import { ImportAborted, runImport } from "./run";
 
 /** Runs one import (queued by startImport, in the same transaction). */
 export const runImportJob = defineJob({
