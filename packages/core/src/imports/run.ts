@@ -1,5 +1,5 @@
 import { schema } from "@crm/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { listStages, lockPipeline, nextPositionIn } from "../pipeline/stages";
 import {
@@ -11,6 +11,7 @@ import {
   type MappedRow,
   sortBatch,
 } from "./batch";
+import { IMPORT_HEARTBEAT_MS } from "./orphans";
 import { type ImportFile, readImportFile } from "./read";
 import { mapRow } from "./rows";
 import { type ImportRow, liveClientsByEmail, ownerRegion, toMapping } from "./store";
@@ -32,6 +33,8 @@ interface ImportRun {
 }
 
 class ImportCancelled extends Error {}
+/** The import ended while this run was still writing it (see markCompleted). */
+class ImportSettledElsewhere extends Error {}
 class ImportBatchFailed extends Error {
   constructor(
     readonly firstLine: number,
@@ -55,8 +58,9 @@ export class ImportAborted extends Error {
 /**
  * Runs an import: every batch of IMPORT_BATCH_SIZE rows inside one transaction, so a critical
  * error or a cancel leaves nothing behind. Progress is written on a separate connection between
- * batches, so the user sees it live. Invalid rows are skipped and reported with their line.
- * Idempotent: an import that already ended is left alone.
+ * batches, so the user sees it live. Invalid rows are skipped and reported with their line. A
+ * heartbeat says the run is alive (see orphans.ts for when it stops). Idempotent: only a queued
+ * import runs; one already running or ended is left alone.
  */
 export async function runImport(
   ctx: CoreContext,
@@ -64,46 +68,39 @@ export async function runImport(
   onBatch?: OnBatch,
 ): Promise<void> {
   const owner: AuthedContext = { ...ctx, userId: input.userId };
-  const row = await claimImport(owner, input.importId);
+  const row = await loadRunnable(owner, input.importId);
   if (!row) return;
   const file = readImportFile(new Uint8Array(row.content!));
   const region = await ownerRegion(owner);
-  await ctx.db
-    .update(imports)
-    .set({ status: "running", startedAt: ctx.clock.now(), totalRows: file.rows.length, processedRows: 0 })
-    .where(eq(imports.id, row.id));
+  if (!(await claimImport(owner, row.id, file.rows.length))) return;
   const tally: ImportTally = {
     counts: { created: 0, updated: 0, skipped: 0, failed: 0 },
     failures: [],
     seen: new Map(),
   };
+  const heartbeat = startHeartbeat(owner, row.id);
   try {
     const run: ImportRun = { owner, row, file, region, tally, onBatch };
-    await ctx.db.transaction((db) => writeImport({ ...owner, db }, run));
+    await ctx.db.transaction(async (db) => {
+      const tx: AuthedContext = { ...owner, db };
+      await recordRunSession(owner, tx, row.id);
+      await writeImport(tx, run);
+      await markCompleted(tx, run);
+    });
   } catch (error) {
     await recordRollback(owner, row, error);
-    return;
+  } finally {
+    clearInterval(heartbeat);
   }
-  await ctx.db
-    .update(imports)
-    .set({
-      status: "completed",
-      ...tally.counts,
-      failures: tally.failures,
-      processedRows: file.rows.length,
-      content: null,
-      finishedAt: ctx.clock.now(),
-    })
-    .where(eq(imports.id, row.id));
 }
 
-/** The import to run, or null when it is not runnable (gone, ended, or cancelled before it started). */
-async function claimImport(ctx: AuthedContext, id: string): Promise<ImportRow | null> {
+/** The queued import to run, or null (gone, already run or running, or cancelled before it started). */
+async function loadRunnable(ctx: AuthedContext, id: string): Promise<ImportRow | null> {
   const [row] = await ctx.db
     .select()
     .from(imports)
     .where(and(eq(imports.id, id), eq(imports.userId, ctx.userId)));
-  if (!row || !(row.status === "queued" || row.status === "running") || !row.content) return null;
+  if (row?.status !== "queued" || !row.content) return null;
   if (row.cancelRequested) {
     await ctx.db
       .update(imports)
@@ -112,6 +109,69 @@ async function claimImport(ctx: AuthedContext, id: string): Promise<ImportRow | 
     return null;
   }
   return row;
+}
+
+/** Queued → running, with a first heartbeat; false when another run or a cancel got there first. */
+async function claimImport(ctx: AuthedContext, id: string, totalRows: number): Promise<boolean> {
+  const now = ctx.clock.now();
+  const claimed = await ctx.db
+    .update(imports)
+    .set({ status: "running", startedAt: now, heartbeatAt: now, totalRows, processedRows: 0 })
+    .where(and(eq(imports.id, id), eq(imports.status, "queued"), eq(imports.cancelRequested, 0)))
+    .returning({ id: imports.id });
+  return claimed.length > 0;
+}
+
+/**
+ * Beats every few seconds while the run lives, whatever a batch is waiting on: an import whose beats
+ * stop is settled by settleOrphanImports. A beat that fails is not retried: the next one follows.
+ */
+function startHeartbeat(ctx: CoreContext, id: string): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    ctx.db
+      .update(imports)
+      .set({ heartbeatAt: ctx.clock.now() })
+      .where(and(eq(imports.id, id), eq(imports.status, "running")))
+      .catch(() => {});
+  }, IMPORT_HEARTBEAT_MS);
+  timer.unref();
+  return timer;
+}
+
+/**
+ * Notes, outside the transaction, which database session holds it, so that settling the import if
+ * this process dies or hangs can end that session (and so roll back what it wrote).
+ */
+async function recordRunSession(owner: AuthedContext, tx: AuthedContext, id: string): Promise<void> {
+  const [session] = await tx.db.execute<{ pid: number; xact_start: string }>(
+    sql`select pg_backend_pid() as pid, now()::text as xact_start`,
+  );
+  await owner.db
+    .update(imports)
+    .set({ runPid: session!.pid, runXactStart: sql`${session!.xact_start}::timestamptz` })
+    .where(eq(imports.id, id));
+}
+
+/**
+ * The end of the run, inside its transaction, so the import is completed exactly when its rows
+ * commit. If the import was settled meanwhile (its run taken for dead), everything rolls back.
+ */
+async function markCompleted(tx: AuthedContext, run: ImportRun): Promise<void> {
+  const completed = await tx.db
+    .update(imports)
+    .set({
+      status: "completed",
+      ...run.tally.counts,
+      failures: run.tally.failures,
+      processedRows: run.file.rows.length,
+      content: null,
+      runPid: null,
+      runXactStart: null,
+      finishedAt: tx.clock.now(),
+    })
+    .where(and(eq(imports.id, run.row.id), eq(imports.status, "running")))
+    .returning({ id: imports.id });
+  if (!completed.length) throw new ImportSettledElsewhere();
 }
 
 /** The body of the import's transaction: every batch, in order; throws to roll it all back. */
@@ -191,7 +251,7 @@ async function writeBatch(
 function writeProgress(ctx: CoreContext, id: string, processed: number): Promise<{ cancel: number }[]> {
   return ctx.db
     .update(imports)
-    .set({ processedRows: processed })
+    .set({ processedRows: processed, heartbeatAt: ctx.clock.now() })
     .where(eq(imports.id, id))
     .returning({ cancel: imports.cancelRequested })
     .then((rows) => rows);
@@ -199,6 +259,7 @@ function writeProgress(ctx: CoreContext, id: string, processed: number): Promise
 
 /** After the transaction rolled back: the import ends cancelled or failed, with nothing counted. */
 async function recordRollback(ctx: AuthedContext, row: ImportRow, error: unknown): Promise<void> {
+  if (error instanceof ImportSettledElsewhere) return;
   const cancelled = error instanceof ImportCancelled;
   const reason =
     error instanceof ImportBatchFailed
@@ -216,8 +277,11 @@ async function recordRollback(ctx: AuthedContext, row: ImportRow, error: unknown
       skipped: 0,
       failed: 0,
       content: null,
+      runPid: null,
+      runXactStart: null,
       finishedAt: ctx.clock.now(),
     })
-    .where(eq(imports.id, row.id));
+    // Unless the orphan sweep has already ended it (and said why).
+    .where(and(eq(imports.id, row.id), eq(imports.status, "running")));
   if (!cancelled) throw new ImportAborted(reason ?? "Import failed", error);
 }

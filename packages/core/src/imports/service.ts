@@ -8,6 +8,7 @@ import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { runImportJob } from "./jobs";
 import { suggestMapping, validateMapping } from "./mapping";
+import { isOrphan, settleOrphan } from "./orphans";
 import { readImportFile } from "./read";
 import { failedRowsCsv, mapRow, summarizePreview } from "./rows";
 import { getImport } from "./status";
@@ -154,7 +155,10 @@ export async function startImport(
   });
 }
 
-/** Stops an import: a queued one never starts; a running one rolls back at its next batch. */
+/**
+ * Stops an import: a queued one never starts; a running one rolls back at its next batch; one whose
+ * run died is rolled back and cancelled here and now.
+ */
 export async function cancelImport(ctx: AuthedContext, id: string) {
   const row = await loadImport(ctx, id);
   if (row.status === "uploaded" || row.status === "queued") {
@@ -162,6 +166,8 @@ export async function cancelImport(ctx: AuthedContext, id: string) {
       .update(imports)
       .set({ status: "cancelled", cancelRequested: 1, content: null, finishedAt: ctx.clock.now() })
       .where(eq(imports.id, id));
+  } else if (isOrphan(ctx, row)) {
+    await settleOrphan(ctx, row, "cancelled");
   } else if (row.status === "running") {
     await ctx.db.update(imports).set({ cancelRequested: 1 }).where(eq(imports.id, id));
   } else {
