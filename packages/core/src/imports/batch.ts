@@ -97,7 +97,7 @@ function decisionFor(row: ImportRow, line: number): "skip" | "update" {
 
 /**
  * Clients and their "imported" activity rows in one statement: the batch as one JSON parameter
- * expanded by the server (prepares once, instead of ~1,300 bound parameters rebuilt per batch), the
+ * expanded by the server (prepares once, instead of a dozen bound parameters per row rebuilt per batch), the
  * activity rows from what it inserted. The query starts when awaited or `.then`-ed.
  */
 export function insertClientsWithActivity(tx: AuthedContext, target: ImportTarget, inserts: PendingInsert[]) {
