@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@crm/db";
-import type { JobQueue } from "./jobs/registry";
+import type { JobQueue } from "./jobs/queue";
 import type { CalendarProvider, Clock, Mailer } from "./ports";
 
 /** What every core verb receives. Owner-scoped verbs take AuthedContext. */

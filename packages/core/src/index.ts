@@ -15,6 +15,9 @@ export { runCalendarSync, SYNC_WINDOW, type SyncOutcome } from "./calendar-sync/
 export { decryptToken, encryptToken } from "./calendar-sync/token-cipher";
 export * from "./clients/clients";
 export { purgeTrashJob } from "./clients/jobs";
+export { listClients } from "./clients/list";
+export { DEFAULT_TRASH_RETENTION_DAYS, listTrash, purgeDeletedClients } from "./clients/trash";
+export { type ClientView, toClientView } from "./clients/view";
 export type { AuthedContext, CalendarSyncDeps, CoreContext } from "./context";
 export * from "./demo/demo";
 export * from "./errors";

@@ -81,17 +81,6 @@ export type ClientListInput = z.input<typeof clientListInput>;
 export const byIdInput = z.object({ id: idSchema });
 export const trashListInput = z.object({ cursor: z.string().max(500).nullish() }).default({});
 
-export const noteCreateInput = z.object({
-  clientId: idSchema,
-  body: z.string().trim().min(1, "Write something first").max(20_000, "Notes must be at most 20,000 characters"),
-});
-export const noteUpdateInput = z.object({
-  id: idSchema,
-  version: versionSchema,
-  body: z.string().trim().min(1, "Write something first").max(20_000, "Notes must be at most 20,000 characters"),
-});
-export const noteListInput = z.object({ clientId: idSchema });
-
 export const stageColorSchema = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$/, "Color must be a hex color such as #6366f1")
@@ -117,18 +106,6 @@ export const moveClientInput = z.object({
   index: z.number().int().min(0, "index must be 0 or more"),
   version: versionSchema,
 });
-
-export const ACTIVITY_ENTITY_TYPES = ["client", "note", "stage", "booking"] as const;
-export const activityListInput = z
-  .object({
-    entityType: z.enum(ACTIVITY_ENTITY_TYPES).optional(),
-    entityId: idSchema.optional(),
-    /** Everything about one client: the client itself, its notes, its bookings. */
-    clientId: idSchema.optional(),
-    cursor: z.string().max(200).nullish(),
-    limit: z.number().int().min(1).max(100).default(30),
-  })
-  .default({ limit: 30 });
 
 export const DEFAULT_STAGES = [
   { name: "Lead", color: "#6366f1" },

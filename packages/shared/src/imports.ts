@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** The client fields a CSV column can fill, in the order the mapping screen lists them. */
 export const IMPORT_FIELDS = [
   "firstName",
@@ -29,3 +31,37 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
 export function isImportField(value: unknown): value is ImportField {
   return typeof value === "string" && (IMPORT_FIELDS as readonly string[]).includes(value);
 }
+
+/** Column index → the field it fills, or null for a column that is not imported. */
+export type ImportMapping = Record<number, ImportField | null>;
+
+/** A mapping as it arrives from a client (JSON object keys are strings). */
+export const importMappingSchema = z.record(
+  z.string().regex(/^\d+$/, "Columns are numbered from 0"),
+  z.enum(IMPORT_FIELDS, { error: `Map a column to one of ${IMPORT_FIELDS.join(", ")}, or to nothing` }).nullable(),
+);
+
+export const duplicatePolicySchema = z.enum(["skip", "update", "ask"], {
+  error: "Choose what to do with duplicates: skip, update or ask",
+});
+
+/** Matches listed for a decision one by one; the rest take one decision together. */
+export const LISTED_DUPLICATES = 500;
+
+export const importStartInput = z.object({
+  id: z.uuid(),
+  mapping: importMappingSchema,
+  duplicatePolicy: duplicatePolicySchema,
+  /**
+   * With "ask": for each line whose email matches an existing client, "skip" or "update"; under the key
+   * `rest`, the choice for the matches beyond the first LISTED_DUPLICATES (not listed one by one).
+   */
+  decisions: z
+    .record(
+      z.string().regex(/^(\d+|rest)$/, "Decisions are keyed by line number, or `rest`"),
+      z.enum(["skip", "update"], { error: "Decide skip or update" }),
+    )
+    .optional(),
+});
+
+export const importPreviewInput = z.object({ id: z.uuid(), mapping: importMappingSchema.optional() });

@@ -1,14 +1,5 @@
-import {
-  cancelImport,
-  failedRowsFile,
-  getImport,
-  importPreviewInput,
-  importStartInput,
-  listImports,
-  previewImport,
-  startImport,
-} from "@crm/core";
-import { byIdInput } from "@crm/shared";
+import { cancelImport, failedRowsFile, getImport, listImports, previewImport, startImport } from "@crm/core";
+import { byIdInput, importPreviewInput, importStartInput } from "@crm/shared";
 import { authedProcedure, router } from "../trpc";
 
 /** CSV import. The file itself is uploaded to POST /api/v1/imports (raw body, up to 10 MB). */

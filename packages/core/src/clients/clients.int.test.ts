@@ -8,16 +8,9 @@ import { createNote, listNotes } from "../notes/notes";
 import { listStages } from "../pipeline/stages";
 import { ManualClock } from "../ports";
 import { updateSettings } from "../settings/settings";
-import {
-  createClient,
-  deleteClient,
-  getClient,
-  listClients,
-  listTrash,
-  purgeDeletedClients,
-  restoreClient,
-  updateClient,
-} from "./clients";
+import { createClient, deleteClient, getClient, restoreClient, updateClient } from "./clients";
+import { listClients } from "./list";
+import { listTrash, purgeDeletedClients } from "./trash";
 
 const testDb = useTestDatabase();
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineJob } from "../jobs/registry";
-import { DEFAULT_TRASH_RETENTION_DAYS, purgeDeletedClients } from "./clients";
+import { DEFAULT_TRASH_RETENTION_DAYS, purgeDeletedClients } from "./trash";
 
 /** Every night: clients in Trash longer than the retention are deleted for good. */
 export const purgeTrashJob = defineJob({

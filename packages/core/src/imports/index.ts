@@ -6,7 +6,7 @@ export {
   MAX_IMPORT_BYTES,
 } from "./decode";
 export { ImportFileError } from "./errors";
-export { runImportJob } from "./jobs";
+export { runImportJob, settleOrphanImportsJob } from "./jobs";
 export {
   IMPORT_FIELD_LABELS,
   IMPORT_FIELDS,
@@ -18,6 +18,7 @@ export {
   suggestMapping,
   validateMapping,
 } from "./mapping";
+export { IMPORT_STALE_MS, ORPHAN_REASON, settleOrphanImports } from "./orphans";
 export {
   CSV_DELIMITERS,
   type CsvDelimiter,
@@ -42,4 +43,6 @@ export {
   splitFullName,
   summarizePreview,
 } from "./rows";
+export { IMPORT_BATCH_SIZE, ImportAborted, runImport } from "./run";
 export * from "./service";
+export { getImport, type ImportStatusView, listImports } from "./status";

@@ -1,16 +1,12 @@
-import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type ImportField } from "@crm/shared";
-import { z } from "zod";
+import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type ImportField, type ImportMapping } from "@crm/shared";
 
-export { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type ImportField } from "@crm/shared";
-
-/** Column index → the field it fills, or null for a column that is not imported. */
-export type ImportMapping = Record<number, ImportField | null>;
-
-/** A mapping as it arrives from a client (JSON object keys are strings). */
-export const importMappingSchema = z.record(
-  z.string().regex(/^\d+$/, "Columns are numbered from 0"),
-  z.enum(IMPORT_FIELDS, { error: `Map a column to one of ${IMPORT_FIELDS.join(", ")}, or to nothing` }).nullable(),
-);
+export {
+  IMPORT_FIELD_LABELS,
+  IMPORT_FIELDS,
+  type ImportField,
+  type ImportMapping,
+  importMappingSchema,
+} from "@crm/shared";
 
 /**
  * Headers as the big exporters write them, normalised (see normalizeHeader), with a score: within a

@@ -5,15 +5,9 @@ import { describe, expect, it } from "vitest";
 import { createClient, getClient } from "../clients/clients";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
-import {
-  cancelImport,
-  createImport,
-  failedRowsFile,
-  getImport,
-  LISTED_DUPLICATES,
-  runImport,
-  startImport,
-} from "./service";
+import { runImport } from "./run";
+import { cancelImport, createImport, failedRowsFile, LISTED_DUPLICATES, startImport } from "./service";
+import { getImport } from "./status";
 import { fixtureBytes } from "./test-fixtures";
 
 const testDb = useTestDatabase();

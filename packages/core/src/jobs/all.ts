@@ -1,6 +1,6 @@
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
-import { runImportJob } from "../imports/jobs";
+import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
 import { sendReminderJob } from "../reminders/jobs";
 import type { JobDefinition } from "./registry";
 
@@ -9,6 +9,7 @@ export const allJobs: JobDefinition<never>[] = [
   purgeTrashJob as JobDefinition<never>,
   sendReminderJob as JobDefinition<never>,
   runImportJob as JobDefinition<never>,
+  settleOrphanImportsJob as JobDefinition<never>,
   calendarSyncJob as JobDefinition<never>,
   calendarPollJob as JobDefinition<never>,
 ];

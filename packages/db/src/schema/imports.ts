@@ -42,6 +42,14 @@ export const imports = pgTable(
     headers: jsonb("headers").$type<string[]>(),
     error: text("error"),
     cancelRequested: integer("cancel_requested").notNull().default(0),
+    /** Written every few seconds by a live run: a running import whose heartbeat stopped is an orphan. */
+    heartbeatAt: timestamptz("heartbeat_at"),
+    /**
+     * The database session holding the run's transaction (its backend pid and transaction start), so
+     * settling an orphan can end that transaction if it is still open.
+     */
+    runPid: integer("run_pid"),
+    runXactStart: timestamptz("run_xact_start"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     startedAt: timestamptz("started_at"),
     finishedAt: timestamptz("finished_at"),
