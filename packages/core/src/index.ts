@@ -18,6 +18,8 @@ export * from "./clients/clients";
 export { purgeTrashJob } from "./clients/jobs";
 export type { AuthedContext, CalendarSyncDeps, CoreContext } from "./context";
 export * from "./demo/demo";
+export * from "./emails/delivery-events";
+export * from "./emails/emails";
 export * from "./errors";
 export * from "./imports";
 export { allJobs } from "./jobs/all";
