@@ -6,5 +6,6 @@ export * from "./imports";
 export * from "./jobs";
 export * from "./messages";
 export * from "./phone";
+export * from "./pipeline";
 export * from "./time-zones";
 export * from "./wall-clock";
