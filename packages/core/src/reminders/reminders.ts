@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
 import type { JobQueue } from "../jobs/registry";
-import { inTransaction } from "../transaction";
+import { inRetryingTransaction } from "../transaction";
 import { sendReminderJob } from "./jobs";
 
 const { bookings, clients, emailMessages, users } = schema;
@@ -153,7 +153,7 @@ async function scheduleReminderEmail(
  * way (due now, or retrying) that one is returned instead, so a double click sends one email.
  */
 export async function resendReminder(ctx: AuthedContext, bookingId: string) {
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .select({ status: bookings.status, startsAt: bookings.startsAt, clientEmail: clients.email })
       .from(bookings)
