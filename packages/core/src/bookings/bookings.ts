@@ -19,7 +19,8 @@ const TRACKED = ["title", "startsAt", "endsAt", "location", "notes", "status", "
  * Serialises the writes that can put a booking on a slot (create, reschedule, status change,
  * restore) per owner, so two of them never check the no-overlap constraint against each other's
  * uncommitted row: concurrent inserts checked by an exclusion constraint deadlock instead of one
- * of them failing cleanly. Take it first in the transaction, before any row lock.
+ * of them failing cleanly. Take it before any booking row is locked or written (a client's restore
+ * takes it after the client's own locks; no booking write takes those afterwards).
  */
 export function lockBookingSlots(ctx: AuthedContext): Promise<void> {
   return lockOwnerScope(ctx, "bookings");
