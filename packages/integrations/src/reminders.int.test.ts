@@ -13,10 +13,10 @@ import {
   updateClient,
   updateSettings,
 } from "@crm/core";
-import { schema } from "@crm/db";
+import { createDb, schema } from "@crm/db";
 import { createTestUser, useTestDatabase } from "@crm/testing";
 import { type FakeResend, startFakeResend } from "@crm/testing/fake-resend";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResendMailer } from "./email/resend-mailer";
 import { type JobRuntime, startJobRuntime } from "./jobs/pg-boss";
@@ -164,6 +164,33 @@ describe("Sent emails (emails.list)", () => {
     const [sent] = (await listEmails(ctx, {})).items;
     expect(sent).toMatchObject({ id: pending!.id, to: "maya.new@example.com", status: "sent" });
     expect(sent!.subject).toMatch(/^Reminder: Session on /);
+  });
+});
+
+describe("racing bookings", () => {
+  it("50 creates for one slot leave one booking with one reminder and one job: a retried transaction enqueues nothing twice", async () => {
+    const wide = createDb(testDb().url, { max: 12, applicationName: "crm-race" });
+    try {
+      const ctx = { ...(await owner("Europe/Berlin")), db: wide.db };
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, () => book(ctx, "2026-03-10T15:00:00Z", "2026-03-10T16:00:00Z")),
+      );
+      const won = results.filter((r) => r.status === "fulfilled");
+      expect(won).toHaveLength(1);
+      const booking = (won[0] as PromiseFulfilledResult<{ id: string }>).value;
+      const emails = await ctx.db
+        .select({ id: schema.emailMessages.id })
+        .from(schema.emailMessages)
+        .where(eq(schema.emailMessages.userId, ctx.userId));
+      expect(emails).toHaveLength(1);
+      expect((await reminders(ctx, booking.id)).map((r) => r.status)).toEqual(["scheduled"]);
+      const jobs = await ctx.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pgboss.job where name = ${sendReminderJob.name} and data->>'userId' = ${ctx.userId}`,
+      );
+      expect(jobs[0]!.n).toBe(1);
+    } finally {
+      await wide.close();
+    }
   });
 });
 

@@ -81,40 +81,6 @@ export type ClientListInput = z.input<typeof clientListInput>;
 export const byIdInput = z.object({ id: idSchema });
 export const trashListInput = z.object({ cursor: z.string().max(500).nullish() }).default({});
 
-export const stageColorSchema = z
-  .string()
-  .regex(/^#[0-9a-fA-F]{6}$/, "Color must be a hex color such as #6366f1")
-  .transform((c) => c.toLowerCase());
-export const stageNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Stage name is required")
-  .max(60, "Stage name must be at most 60 characters");
-
-export const stageCreateInput = z.object({ name: stageNameSchema, color: stageColorSchema.optional() });
-export const stageUpdateInput = z.object({
-  id: idSchema,
-  version: versionSchema,
-  name: stageNameSchema.optional(),
-  color: stageColorSchema.optional(),
-});
-export const stageReorderInput = z.object({ stageIds: z.array(idSchema).min(1).max(50) });
-export const stageDeleteInput = z.object({ id: idSchema, moveToStageId: idSchema.optional() });
-export const moveClientInput = z.object({
-  clientId: idSchema,
-  stageId: idSchema,
-  index: z.number().int().min(0, "index must be 0 or more"),
-  version: versionSchema,
-});
-
-export const DEFAULT_STAGES = [
-  { name: "Lead", color: "#6366f1" },
-  { name: "Contacted", color: "#0ea5e9" },
-  { name: "Proposal sent", color: "#f59e0b" },
-  { name: "Won", color: "#10b981" },
-  { name: "Lost", color: "#94a3b8" },
-] as const;
-
 /** "Ada Lovelace", or the email when there is no name. */
 export function clientDisplayName(c: { firstName?: string | null; lastName?: string | null; email?: string | null }) {
   const name = [c.firstName, c.lastName].filter(Boolean).join(" ");

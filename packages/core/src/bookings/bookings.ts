@@ -1,136 +1,39 @@
 import { schema } from "@crm/db";
-import {
-  type BookingStatus,
-  bookingCreateInput,
-  bookingListInput,
-  bookingSlotInput,
-  bookingTransitionInput,
-  bookingUpdateInput,
-  clientBookingsInput,
-  clientDisplayName,
-  messages,
-  transitionError,
-} from "@crm/shared";
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from "drizzle-orm";
+import { bookingCreateInput, bookingTransitionInput, bookingUpdateInput, messages, transitionError } from "@crm/shared";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { diffFields, recordActivity } from "../activity/activity";
 import { noteBookingChange } from "../calendar-sync/changes";
 import type { AuthedContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
 import { syncReminder } from "../reminders/reminders";
-import { inTransaction } from "../transaction";
+import { inRetryingTransaction, lockOwnerScope } from "../transaction";
 import { parseInput } from "../validation";
+import { assertLiveClient, type BookingView, findBooking, overlappingBookings } from "./queries";
 
-const { bookings, clients } = schema;
-
-export interface BookingView {
-  id: string;
-  clientId: string | null;
-  clientName: string | null;
-  title: string;
-  startsAt: Date;
-  endsAt: Date;
-  location: string | null;
-  notes: string | null;
-  status: BookingStatus;
-  timeZone: string | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-  /** "crm", or "google" for events made in Google Calendar (no client: a "busy" block). */
-  source: string;
-  allDay: boolean;
-  /** Linked to a Google Calendar event. */
-  inGoogle: boolean;
-  /** Google moved it onto a taken slot: shown until the user resolves it. */
-  syncConflict: string | null;
-  syncNotice: string | null;
-}
-
-const bookingColumns = {
-  id: bookings.id,
-  clientId: bookings.clientId,
-  title: bookings.title,
-  startsAt: bookings.startsAt,
-  endsAt: bookings.endsAt,
-  location: bookings.location,
-  notes: bookings.notes,
-  status: bookings.status,
-  timeZone: bookings.timeZone,
-  version: bookings.version,
-  createdAt: bookings.createdAt,
-  updatedAt: bookings.updatedAt,
-  source: bookings.source,
-  allDay: bookings.allDay,
-  inGoogle: sql<boolean>`${bookings.googleEventId} is not null`,
-  syncConflict: bookings.syncConflict,
-  syncNotice: bookings.syncNotice,
-  clientFirstName: clients.firstName,
-  clientLastName: clients.lastName,
-  clientEmail: clients.email,
-};
-
-type BookingRow = { [K in keyof typeof bookingColumns]: unknown } & Omit<BookingView, "clientName"> & {
-    clientFirstName: string | null;
-    clientLastName: string | null;
-    clientEmail: string | null;
-  };
-
-function toView(row: BookingRow): BookingView {
-  const { clientFirstName, clientLastName, clientEmail, ...rest } = row;
-  return {
-    ...(rest as Omit<BookingView, "clientName">),
-    clientName: row.clientId
-      ? clientDisplayName({ firstName: clientFirstName, lastName: clientLastName, email: clientEmail })
-      : null,
-  };
-}
+const { bookings } = schema;
 
 const TRACKED = ["title", "startsAt", "endsAt", "location", "notes", "status", "timeZone", "clientId"] as const;
 
-function selectBookings(ctx: AuthedContext) {
-  return ctx.db.select(bookingColumns).from(bookings).leftJoin(clients, eq(clients.id, bookings.clientId));
+/**
+ * Serialises the writes that can put a booking on a slot (create, reschedule, status change,
+ * restore) per owner, so two of them never check the no-overlap constraint against each other's
+ * uncommitted row: concurrent inserts checked by an exclusion constraint deadlock instead of one
+ * of them failing cleanly. Take it before any booking row is locked or written (a client's restore
+ * takes it after the client's own locks; no booking write takes those afterwards).
+ */
+export function lockBookingSlots(ctx: AuthedContext): Promise<void> {
+  return lockOwnerScope(ctx, "bookings");
 }
 
-async function findBooking(ctx: AuthedContext, id: string, lock = false): Promise<BookingView> {
-  const query = selectBookings(ctx).where(
-    and(eq(bookings.id, id), eq(bookings.userId, ctx.userId), isNull(bookings.deletedAt)),
-  );
-  const [row] = lock ? await query.for("update", { of: bookings }) : await query;
-  if (!row) throw new DomainError("NOT_FOUND", "Booking not found");
-  return toView(row as BookingRow);
-}
-
-async function assertLiveClient(ctx: AuthedContext, clientId: string) {
-  const [row] = await ctx.db
-    .select({ id: clients.id })
-    .from(clients)
-    .where(and(eq(clients.id, clientId), eq(clients.userId, ctx.userId), isNull(clients.deletedAt)));
-  if (!row) throw new DomainError("NOT_FOUND", "Client not found", { field: "clientId" });
-}
-
-/** The proposed or confirmed bookings that overlap [startsAt, endsAt), other than `excludeId`. */
-export async function overlappingBookings(
-  ctx: AuthedContext,
-  startsAt: Date,
-  endsAt: Date,
-  excludeId?: string,
-): Promise<BookingView[]> {
-  const rows = await selectBookings(ctx)
-    .where(
-      and(
-        eq(bookings.userId, ctx.userId),
-        isNull(bookings.deletedAt),
-        inArray(bookings.status, ["proposed", "confirmed"]),
-        // A flagged sync conflict is exempt from the no-overlap constraint, so it blocks nothing.
-        isNull(bookings.syncConflict),
-        lt(bookings.startsAt, endsAt),
-        gt(bookings.endsAt, startsAt),
-        excludeId ? ne(bookings.id, excludeId) : undefined,
-      ),
-    )
-    .orderBy(asc(bookings.startsAt));
-  return rows.map((r) => toView(r as BookingRow));
+/**
+ * What follows every booking write, in its transaction: the reminder re-plan (where jobs can be
+ * enqueued) and the change note for Google Calendar.
+ */
+async function afterBookingWrite(ctx: AuthedContext, bookingIds: string | string[]): Promise<void> {
+  const ids = Array.isArray(bookingIds) ? bookingIds : [bookingIds];
+  if (ctx.jobs) for (const id of ids) await syncReminder(ctx, id);
+  await noteBookingChange(ctx, ids);
 }
 
 function overlapError(inTheWay: BookingView | undefined): DomainError {
@@ -167,19 +70,14 @@ async function rethrowOverlap(
   throw error;
 }
 
-export async function checkSlot(ctx: AuthedContext, rawInput: z.input<typeof bookingSlotInput>) {
-  const input = parseInput(bookingSlotInput, rawInput);
-  const [inTheWay] = await overlappingBookings(ctx, input.startsAt, input.endsAt, input.excludeId);
-  return inTheWay ? { available: false as const, conflict: inTheWay } : { available: true as const, conflict: null };
-}
-
 export async function createBooking(
   ctx: AuthedContext,
   rawInput: z.input<typeof bookingCreateInput>,
 ): Promise<BookingView> {
   const input = parseInput(bookingCreateInput, rawInput);
   try {
-    return await inTransaction(ctx, async (tx) => {
+    return await inRetryingTransaction(ctx, async (tx) => {
+      await lockBookingSlots(tx);
       await assertLiveClient(tx, input.clientId);
       const now = ctx.clock.now();
       const [row] = await tx.db
@@ -198,8 +96,7 @@ export async function createBooking(
           updatedAt: now,
         })
         .returning({ id: bookings.id });
-      if (ctx.jobs) await syncReminder(tx, row!.id);
-      await noteBookingChange(tx, row!.id);
+      await afterBookingWrite(tx, row!.id);
       const view = await findBooking(tx, row!.id);
       const empty = Object.fromEntries(TRACKED.map((f) => [f, null])) as unknown as BookingView;
       await recordActivity(tx, {
@@ -216,10 +113,6 @@ export async function createBooking(
   }
 }
 
-export async function getBooking(ctx: AuthedContext, id: string): Promise<BookingView> {
-  return findBooking(ctx, id);
-}
-
 /** Edits a booking; new times go through the same overlap rule. Final bookings keep their times. */
 export async function updateBooking(
   ctx: AuthedContext,
@@ -228,7 +121,8 @@ export async function updateBooking(
   const input = parseInput(bookingUpdateInput, rawInput);
   let span: { startsAt: Date; endsAt: Date } | undefined;
   try {
-    return await inTransaction(ctx, async (tx) => {
+    return await inRetryingTransaction(ctx, async (tx) => {
+      await lockBookingSlots(tx);
       const current = await findBooking(tx, input.id, true);
       if (current.version !== input.version) throw new DomainError("STALE_VERSION", messages.staleVersion);
       const startsAt = input.startsAt ?? current.startsAt;
@@ -262,8 +156,7 @@ export async function updateBooking(
           updatedAt: ctx.clock.now(),
         })
         .where(eq(bookings.id, current.id));
-      if (ctx.jobs) await syncReminder(tx, current.id);
-      await noteBookingChange(tx, current.id);
+      await afterBookingWrite(tx, current.id);
       const view = await findBooking(tx, current.id);
       const changes = diffFields(current, view, TRACKED);
       if (Object.keys(changes).length) {
@@ -288,7 +181,8 @@ export async function transitionBooking(
   rawInput: z.input<typeof bookingTransitionInput>,
 ): Promise<BookingView> {
   const input = parseInput(bookingTransitionInput, rawInput);
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
+    await lockBookingSlots(tx);
     const current = await findBooking(tx, input.id, true);
     if (current.version !== input.version) throw new DomainError("STALE_VERSION", messages.staleVersion);
     const refused = transitionError(current.status, input.to);
@@ -307,8 +201,7 @@ export async function transitionBooking(
         updatedAt: ctx.clock.now(),
       })
       .where(eq(bookings.id, current.id));
-    if (ctx.jobs) await syncReminder(tx, current.id);
-    await noteBookingChange(tx, current.id);
+    await afterBookingWrite(tx, current.id);
     const view = await findBooking(tx, current.id);
     await recordActivity(tx, {
       entityType: "booking",
@@ -321,53 +214,14 @@ export async function transitionBooking(
   });
 }
 
-/** Bookings overlapping [from, to), for calendars; cancelled ones included (shown struck through). */
-export async function listBookings(
-  ctx: AuthedContext,
-  rawInput: z.input<typeof bookingListInput>,
-): Promise<BookingView[]> {
-  const input = parseInput(bookingListInput, rawInput);
-  const rows = await selectBookings(ctx)
-    .where(
-      and(
-        eq(bookings.userId, ctx.userId),
-        isNull(bookings.deletedAt),
-        lt(bookings.startsAt, input.to),
-        gt(bookings.endsAt, input.from),
-        input.clientId ? eq(bookings.clientId, input.clientId) : undefined,
-      ),
-    )
-    .orderBy(asc(bookings.startsAt), asc(bookings.id))
-    .limit(5000);
-  return rows.map((r) => toView(r as BookingRow));
-}
-
-/** A client's bookings: upcoming first (soonest first), then past ones (most recent first). */
-export async function listClientBookings(ctx: AuthedContext, rawInput: z.input<typeof clientBookingsInput>) {
-  const input = parseInput(clientBookingsInput, rawInput);
-  await assertLiveClient(ctx, input.clientId);
-  const now = ctx.clock.now();
-  const base = and(eq(bookings.userId, ctx.userId), eq(bookings.clientId, input.clientId), isNull(bookings.deletedAt));
-  const upcoming = await selectBookings(ctx)
-    .where(and(base, gt(bookings.endsAt, now)))
-    .orderBy(asc(bookings.startsAt))
-    .limit(200);
-  const past = await selectBookings(ctx)
-    .where(and(base, sql`${bookings.endsAt} <= ${now.toISOString()}::timestamptz`))
-    .orderBy(desc(bookings.startsAt))
-    .limit(200);
-  return { upcoming: upcoming.map((r) => toView(r as BookingRow)), past: past.map((r) => toView(r as BookingRow)) };
-}
-
 export async function deleteBooking(ctx: AuthedContext, id: string): Promise<{ id: string }> {
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     const current = await findBooking(tx, id, true);
     await tx.db
       .update(bookings)
       .set({ deletedAt: ctx.clock.now(), version: current.version + 1, updatedAt: ctx.clock.now() })
       .where(eq(bookings.id, id));
-    if (ctx.jobs) await syncReminder(tx, id);
-    await noteBookingChange(tx, id);
+    await afterBookingWrite(tx, id);
     await recordActivity(tx, { entityType: "booking", entityId: id, clientId: current.clientId, action: "deleted" });
     return { id };
   });
@@ -380,8 +234,7 @@ export async function trashClientBookings(ctx: AuthedContext, clientId: string, 
     .set({ deletedAt: at })
     .where(and(eq(bookings.userId, ctx.userId), eq(bookings.clientId, clientId), isNull(bookings.deletedAt)))
     .returning({ id: bookings.id });
-  if (ctx.jobs) for (const b of trashed) await syncReminder(ctx, b.id);
-  await noteBookingChange(
+  await afterBookingWrite(
     ctx,
     trashed.map((b) => b.id),
   );
@@ -392,6 +245,7 @@ export async function trashClientBookings(ctx: AuthedContext, clientId: string, 
  * cancelled (logged), since two live bookings may not overlap.
  */
 export async function restoreClientBookings(ctx: AuthedContext, clientId: string, trashedAt: Date): Promise<void> {
+  await lockBookingSlots(ctx);
   const trashed = await ctx.db
     .select({ id: bookings.id, startsAt: bookings.startsAt, endsAt: bookings.endsAt, status: bookings.status })
     .from(bookings)
@@ -404,8 +258,7 @@ export async function restoreClientBookings(ctx: AuthedContext, clientId: string
       .update(bookings)
       .set({ deletedAt: null, ...(taken && { status: "cancelled" as const }) })
       .where(eq(bookings.id, booking.id));
-    if (ctx.jobs) await syncReminder(ctx, booking.id);
-    await noteBookingChange(ctx, booking.id);
+    await afterBookingWrite(ctx, booking.id);
     if (taken) {
       await recordActivity(ctx, {
         entityType: "booking",

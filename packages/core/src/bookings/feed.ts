@@ -3,8 +3,8 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { generateSessionToken, hashToken } from "../auth/sessions";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
-import { getBooking } from "./bookings";
 import { type IcsEvent, toIcs } from "./ics";
+import { getBooking } from "./queries";
 
 const { calendarFeeds, bookings, clients, users } = schema;
 const FEED_HISTORY_DAYS = 90;

@@ -15,7 +15,7 @@ import { recordActivity } from "../activity/activity";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
 import { pgArray } from "../sql";
-import { inTransaction } from "../transaction";
+import { inRetryingTransaction, lockOwnerScope } from "../transaction";
 import { parseInput } from "../validation";
 
 const { pipelineStages, clients } = schema;
@@ -74,11 +74,10 @@ export async function listStages(ctx: AuthedContext): Promise<StageView[]> {
 
 /**
  * Serialises every change to the shape of one user's pipeline (card positions, stages). Taken
- * first in the transaction, before any row lock, so writers queue instead of deadlocking; a solo
- * professional's few tabs never wait noticeably.
+ * first in the transaction, before any row lock, so writers queue instead of deadlocking.
  */
-export async function lockPipeline(ctx: AuthedContext): Promise<void> {
-  await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`pipeline:${ctx.userId}`}))`);
+export function lockPipeline(ctx: AuthedContext): Promise<void> {
+  return lockOwnerScope(ctx, "pipeline");
 }
 
 /** Which of these stage ids exist for the owner. */
@@ -182,7 +181,7 @@ export async function boardRevision(ctx: AuthedContext): Promise<string> {
 
 export async function createStage(ctx: AuthedContext, rawInput: z.input<typeof stageCreateInput>): Promise<StageView> {
   const input = parseInput(stageCreateInput, rawInput);
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     // Serialise stage creation per user, so two new stages never take the same position.
     await lockPipeline(tx);
     const [last] = await tx.db
@@ -213,7 +212,7 @@ export async function createStage(ctx: AuthedContext, rawInput: z.input<typeof s
 
 export async function updateStage(ctx: AuthedContext, rawInput: z.input<typeof stageUpdateInput>): Promise<StageView> {
   const input = parseInput(stageUpdateInput, rawInput);
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     const [current] = await tx.db
       .select()
       .from(pipelineStages)
@@ -245,7 +244,7 @@ export async function reorderStages(
   rawInput: z.input<typeof stageReorderInput>,
 ): Promise<StageView[]> {
   const input = parseInput(stageReorderInput, rawInput);
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     await lockPipeline(tx);
     const existing = await listStages(tx);
     const known = new Set(existing.map((s) => s.id));
@@ -270,7 +269,7 @@ export async function deleteStage(
   rawInput: z.input<typeof stageDeleteInput>,
 ): Promise<{ id: string; moved: number }> {
   const input = parseInput(stageDeleteInput, rawInput);
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     await lockPipeline(tx);
     const stages = await listStages(tx);
     const stage = stages.find((s) => s.id === input.id);
@@ -338,7 +337,7 @@ export async function deleteStage(
  */
 export async function moveClient(ctx: AuthedContext, rawInput: z.input<typeof moveClientInput>) {
   const input = parseInput(moveClientInput, rawInput);
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     await lockPipeline(tx);
     const [current] = await tx.db
       .select()

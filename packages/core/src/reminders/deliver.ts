@@ -138,7 +138,7 @@ export async function deliverReminder(
     email.createdAt,
   );
   // No write before the send: the outcome is recorded in one statement after it (one commit per
-  // email instead of two; at 10k due at once that halves the WAL flushes). A crash in between
+  // email instead of two, which halves the WAL flushes when many come due at once). A crash in between
   // leaves the message "scheduled" and the job is retried; Resend's idempotency key (our id)
   // keeps a retry from sending twice.
   let result: SendResult;

@@ -9,7 +9,7 @@ export const sendReminderJob = defineJob({
   retryLimit: REMINDER_RETRY_LIMIT,
   retryDelaySeconds: 15,
   retryDelayMaxSeconds: 1800,
-  // Sends wait on the provider: many side by side (10k due at once drain in seconds).
+  // Sends wait on the provider: many side by side, so a burst of due reminders drains quickly.
   concurrency: 100,
   async handle(ctx, payload, job) {
     await deliverReminder(ctx, payload, job.retryCount);

@@ -1,10 +1,10 @@
 import { schema } from "@crm/db";
-import { clientDisplayName, messages, sameWallClockDayBefore } from "@crm/shared";
+import { messages, sameWallClockDayBefore } from "@crm/shared";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
 import type { JobQueue } from "../jobs/registry";
-import { inTransaction } from "../transaction";
+import { inRetryingTransaction } from "../transaction";
 import { sendReminderJob } from "./jobs";
 
 const { bookings, clients, emailMessages, users } = schema;
@@ -153,7 +153,7 @@ async function scheduleReminderEmail(
  * way (due now, or retrying) that one is returned instead, so a double click sends one email.
  */
 export async function resendReminder(ctx: AuthedContext, bookingId: string) {
-  return inTransaction(ctx, async (tx) => {
+  return inRetryingTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .select({ status: bookings.status, startsAt: bookings.startsAt, clientEmail: clients.email })
       .from(bookings)
@@ -184,149 +184,6 @@ export async function resendReminder(ctx: AuthedContext, bookingId: string) {
     return { emailId: id };
   });
 }
-export type DeliveryUpdate =
-  | { type: "delivered"; providerId: string; at: Date }
-  | { type: "bounced"; providerId: string; at: Date; reason: string; permanent: boolean }
-  | { type: "complained"; providerId: string; at: Date }
-  | { type: "failed"; providerId: string; at: Date; reason: string }
-  | { type: "ignored"; eventType: string };
-
-/** Applies a provider's delivery event (Resend webhook) to the email it is about. */
-export async function applyDeliveryEvent(ctx: CoreContext, event: DeliveryUpdate): Promise<boolean> {
-  if (event.type === "ignored") return false;
-  const set =
-    event.type === "delivered"
-      ? { status: "delivered" as const, deliveredAt: event.at }
-      : event.type === "bounced"
-        ? { status: "bounced" as const, lastError: event.reason }
-        : event.type === "complained"
-          ? { status: "complained" as const }
-          : { status: "failed" as const, lastError: event.reason };
-  const updated = await ctx.db
-    .update(emailMessages)
-    .set({ ...set, updatedAt: ctx.clock.now() })
-    .where(
-      and(
-        eq(emailMessages.providerId, event.providerId),
-        // A late "delivered" never overwrites a bounce or a complaint.
-        event.type === "delivered" ? inArray(emailMessages.status, ["sent", "sending"]) : undefined,
-      ),
-    )
-    .returning({ id: emailMessages.id });
-  return updated.length > 0;
-}
-
-export interface EmailView {
-  id: string;
-  bookingId: string | null;
-  kind: string;
-  to: string | null;
-  subject: string | null;
-  /** The plain-text part, once sent (or attempted). */
-  text: string | null;
-  status: string;
-  provider: string | null;
-  attempts: number;
-  lastError: string | null;
-  scheduledFor: Date | null;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
-  createdAt: Date;
-  /**
-   * The booking it is about, as it is now: a reminder not yet sent has no recipient or subject of
-   * its own, and the outbox still shows whom and what it is for.
-   */
-  booking: { title: string; startsAt: Date; clientName: string | null; clientEmail: string | null } | null;
-}
-
-export async function listEmails(ctx: AuthedContext, input: { cursor?: string | null; bookingId?: string }) {
-  const limit = 30;
-  const conditions = [eq(emailMessages.userId, ctx.userId)];
-  if (input.bookingId) conditions.push(eq(emailMessages.bookingId, input.bookingId));
-  if (input.cursor) {
-    const [at, id] = input.cursor.split("|");
-    const date = new Date(at ?? "");
-    if (Number.isNaN(date.getTime()) || !id) {
-      throw new DomainError("VALIDATION", "This page link is out of date; start from the first page", {
-        field: "cursor",
-      });
-    }
-    conditions.push(
-      sql`(${emailMessages.createdAt}, ${emailMessages.id}) < (${date.toISOString()}::timestamptz, ${id}::uuid)`,
-    );
-  }
-  const rows = await ctx.db
-    .select({
-      email: emailMessages,
-      bookingTitle: bookings.title,
-      bookingStartsAt: bookings.startsAt,
-      clientFirstName: clients.firstName,
-      clientLastName: clients.lastName,
-      clientEmail: clients.email,
-    })
-    .from(emailMessages)
-    .leftJoin(bookings, eq(bookings.id, emailMessages.bookingId))
-    .leftJoin(clients, eq(clients.id, bookings.clientId))
-    .where(and(...conditions))
-    .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
-    .limit(limit + 1);
-  const items: EmailView[] = rows.slice(0, limit).map(({ email: r, ...about }) => ({
-    id: r.id,
-    bookingId: r.bookingId,
-    kind: r.kind,
-    to: r.toAddress,
-    subject: r.subject,
-    text: r.textBody,
-    status: r.status,
-    provider: r.provider,
-    attempts: r.attempts,
-    lastError: r.lastError,
-    scheduledFor: r.scheduledFor,
-    sentAt: r.sentAt,
-    deliveredAt: r.deliveredAt,
-    createdAt: r.createdAt,
-    booking:
-      about.bookingTitle !== null && about.bookingStartsAt !== null
-        ? {
-            title: about.bookingTitle,
-            startsAt: about.bookingStartsAt,
-            clientName:
-              about.clientFirstName || about.clientLastName || about.clientEmail
-                ? clientDisplayName({
-                    firstName: about.clientFirstName,
-                    lastName: about.clientLastName,
-                    email: about.clientEmail,
-                  })
-                : null,
-            clientEmail: about.clientEmail,
-          }
-        : null,
-  }));
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null };
-}
-
-/** Bounces among emails sent in the last 24 hours (all users, or one); warn above 5%. */
-export async function bounceRate(ctx: CoreContext, userId?: string) {
-  const since = new Date(ctx.clock.now().getTime() - 24 * HOUR_MS);
-  const [row] = await ctx.db
-    .select({
-      sent: sql<number>`count(*) filter (where ${emailMessages.status} in ('sent','delivered','bounced','complained'))::int`,
-      bounced: sql<number>`count(*) filter (where ${emailMessages.status} = 'bounced')::int`,
-    })
-    .from(emailMessages)
-    .where(
-      and(
-        sql`${emailMessages.sentAt} >= ${since.toISOString()}::timestamptz`,
-        userId ? eq(emailMessages.userId, userId) : undefined,
-      ),
-    );
-  const sent = row?.sent ?? 0;
-  const bounced = row?.bounced ?? 0;
-  const rate = sent ? bounced / sent : 0;
-  return { sent, bounced, rate, warning: sent >= 5 && rate > 0.05 };
-}
-
 /** The latest reminder state of a booking, for the booking page. */
 export async function reminderStatus(ctx: AuthedContext, bookingId: string) {
   const [row] = await ctx.db
