@@ -11,10 +11,10 @@ import {
 } from "@crm/core";
 import { runMigrations } from "@crm/db";
 import { googleSyncFromEnv, installJobSchema, mailerFromEnv, startJobRuntime } from "@crm/integrations";
-import { seedDatabase } from "@crm/testing/seed";
 import { openDatabase } from "./database";
 import { loadCliEnv } from "./env";
 import { importFromCli, parseDuplicatePolicy } from "./import-command";
+import { seedDatabase } from "./seed";
 import { UsageError } from "./usage-error";
 
 const USAGE = `Usage: pnpm crm <command> [options]
