@@ -1,7 +1,6 @@
-import { setupTestCluster } from "@crm/db/testing";
+import { setupTestCluster } from "@crm/db/testing"; // also declares the provided `testCluster`
 import { installJobSchema } from "@crm/integrations";
 import type { TestProject } from "vitest/node";
-import "@crm/testing"; // declares the provided `testCluster` (see packages/testing/src/db.ts)
 
 /** One PostgreSQL per test run; each test file clones its own database from a migrated template. */
 export default async function setup(project: TestProject) {

@@ -43,10 +43,6 @@ const envDirs = [
 ];
 const envReader = /^apps\/[^/]+\/src\/env\.ts$/;
 const readsEnv = /process\.env\b|import\.meta\.env\b/;
-/** Reads owned by work in flight elsewhere, each with where it belongs; an entry that no longer matches is reported. */
-const knownEnvReads = new Map([
-  ["apps/cli/src/main.ts", "create-user's CRM_PASSWORD fallback belongs in apps/cli/src/env.ts"],
-]);
 
 const importPattern =
   /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
@@ -82,20 +78,14 @@ for (const rule of rules) {
     }
   }
 }
-const notes = [];
 for (const dir of envDirs) {
   for (const file of sourceFiles(path.join(root, dir))) {
     const relative = path.relative(root, file).split(path.sep).join("/");
     if (isTest(file) || envReader.test(relative)) continue;
-    const reads = readsEnv.test(readFileSync(file, "utf8"));
-    if (reads && knownEnvReads.has(relative))
-      notes.push(`${relative}: reads the environment (${knownEnvReads.get(relative)})`);
-    else if (reads) violations.push(`${relative}: reads the environment: only each app's env.ts does`);
-    else if (knownEnvReads.has(relative))
-      notes.push(`${relative}: no longer reads the environment; drop it from knownEnvReads`);
+    if (readsEnv.test(readFileSync(file, "utf8")))
+      violations.push(`${relative}: reads the environment: only each app's env.ts does`);
   }
 }
-if (notes.length) console.warn(`Known exceptions (${notes.length}):\n${notes.map((n) => `  ${n}`).join("\n")}`);
 
 if (violations.length) {
   console.error(`Import boundary violations (${violations.length}):\n${violations.map((v) => `  ${v}`).join("\n")}`);

@@ -9,9 +9,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Worker } from "node:worker_threads";
 import { createClient, createImport, runImport, sendReminderJob, startImport, systemClock } from "@crm/core";
+import { createTestUser } from "@crm/core/testing";
 import { createDb, runMigrations, schema } from "@crm/db";
 import { createResendMailer, installJobSchema, startJobRuntime } from "@crm/integrations";
-import { createTestUser } from "@crm/testing";
 import { eq, sql } from "drizzle-orm";
 import { benchDatabase, fmt } from "./harness";
 

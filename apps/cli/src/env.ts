@@ -3,6 +3,11 @@ import { googleEnvShape } from "@crm/integrations";
 import { z } from "zod";
 
 const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** The worker's log level, as the server's. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `create-user`'s password when --password is not given (keeps it out of the shell history). */
+  CRM_PASSWORD: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")

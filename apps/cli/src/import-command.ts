@@ -12,6 +12,8 @@ import {
   runImport,
   startImport,
 } from "@crm/core";
+import type { DuplicatePolicy } from "./commands/import";
+import { progressReporter } from "./progress";
 import { UsageError } from "./usage-error";
 
 type Decision = "skip" | "update";
@@ -78,19 +80,9 @@ export async function askDuplicateDecisions(
   }
 }
 
-const DUPLICATE_POLICIES = ["skip", "update", "ask"] as const;
-type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number];
-
-export function parseDuplicatePolicy(value: string | undefined): DuplicatePolicy {
-  const policy = value ?? "skip";
-  if (!(DUPLICATE_POLICIES as readonly string[]).includes(policy))
-    throw new UsageError('--duplicates must be "skip", "update" or "ask"');
-  return policy as DuplicatePolicy;
-}
-
 /**
  * `crm import FILE --user EMAIL`: the same draft → start → run path as the web (the CLI runs the
- * import in this process instead of queueing it), with a progress bar. Exit code 0 when it completed.
+ * import in this process instead of queueing it), with progress on stderr. Exit code 0 when it completed.
  */
 export async function importFromCli(
   ctx: AuthedContext,
@@ -124,15 +116,14 @@ export async function importFromCli(
     { id: draft.id, mapping: draft.mapping as never, duplicatePolicy: options.policy, decisions },
     { enqueue: false },
   );
-  await runImport(ctx, { userId: ctx.userId, importId: draft.id }, ({ processed, total }) => {
-    const width = 30;
-    const filled = Math.round((processed / total) * width);
-    process.stdout.write(`\rImporting ${processed} of ${total} [${"#".repeat(filled)}${" ".repeat(width - filled)}]`);
-  }).catch((error: Error) => {
-    process.stdout.write("\n");
-    throw error;
-  });
-  process.stdout.write("\n");
+  const progress = progressReporter((done, total) => `Importing ${done} of ${total}`);
+  try {
+    await runImport(ctx, { userId: ctx.userId, importId: draft.id }, ({ processed, total }) =>
+      progress.update(processed, total),
+    );
+  } finally {
+    progress.finish();
+  }
   const result = await getImport(ctx, draft.id);
   console.log(
     `${result.status}: ${result.created} created, ${result.updated} updated, ${result.skipped} skipped, ${result.failed} failed.`,

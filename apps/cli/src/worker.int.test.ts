@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBooking, createClient, sendReminderJob, systemClock } from "@crm/core";
+import { createTestUser } from "@crm/core/testing";
 import { schema } from "@crm/db";
+import { useTestDatabase } from "@crm/db/testing";
 import { type JobRuntime, startJobRuntime } from "@crm/integrations";
-import { createTestUser, useTestDatabase } from "@crm/testing";
 import { type FakeResend, startFakeResend } from "@crm/testing/fake-resend";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,8 +31,14 @@ afterAll(async () => {
 });
 
 /** `crm worker` as its own process (its own pg-boss, its own pool), as an operator would run it. */
-function startWorker(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function startWorker(): {
+  child: ChildProcess;
+  output: () => string;
+  stdout: () => string;
+  exited: Promise<number | null>;
+} {
   let output = "";
+  let stdout = "";
   const child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["apps/cli/src/main.ts", "worker"], {
     cwd: repoRoot,
     env: {
@@ -45,12 +52,13 @@ function startWorker(): { child: ChildProcess; output: () => string; exited: Pro
   });
   child.stdout?.on("data", (chunk) => {
     output += chunk;
+    stdout += chunk;
   });
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  return { child, output: () => output, stdout: () => stdout, exited };
 }
 
 async function waitFor(condition: () => boolean | Promise<boolean>, ms: number, what: string) {
@@ -101,6 +109,14 @@ describe("two `crm worker` processes on one database", () => {
       for (const worker of workers) worker.child.kill("SIGTERM");
       const codes = await Promise.all(workers.map((worker) => worker.exited));
       expect(codes, workers.map((worker) => worker.output()).join("\n---\n")).toEqual([0, 0]);
+      // Logged as the server logs: one JSON object per line (stdout is not a terminal here).
+      const lines = workers[0]!
+        .stdout()
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(lines.every((line) => typeof line.level === "number" && typeof line.msg === "string")).toBe(true);
+      expect(lines.map((line) => line.msg)).toContain("Worker stopped");
     }
   });
 });

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { SessionCache } from "@crm/api";
 import { invalidateSession, ManualClock, validateSessionToken } from "@crm/core";
-import { TEST_PASSWORD, uniqueEmail, useTestDatabase } from "@crm/testing";
+import { TEST_PASSWORD, uniqueEmail } from "@crm/core/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "./app";
 

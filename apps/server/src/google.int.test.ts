@@ -1,7 +1,8 @@
 import { createSession, ManualClock, runCalendarSync } from "@crm/core";
+import { createTestUser } from "@crm/core/testing";
 import { schema } from "@crm/db";
+import { useTestDatabase } from "@crm/db/testing";
 import { createGoogleCalendarSync } from "@crm/integrations";
-import { createTestUser, useTestDatabase } from "@crm/testing";
 import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

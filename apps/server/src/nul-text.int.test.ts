@@ -1,5 +1,6 @@
 import { ManualClock } from "@crm/core";
-import { TEST_PASSWORD, uniqueEmail, useTestDatabase } from "@crm/testing";
+import { TEST_PASSWORD, uniqueEmail } from "@crm/core/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "./app";
 

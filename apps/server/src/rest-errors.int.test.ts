@@ -1,6 +1,7 @@
 import { DomainError, type JobQueue, ManualClock } from "@crm/core";
+import { createTestUser, TEST_PASSWORD, uniqueEmail } from "@crm/core/testing";
 import { schema } from "@crm/db";
-import { createTestUser, TEST_PASSWORD, uniqueEmail, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { type FakeResend, startFakeResend } from "@crm/testing/fake-resend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "./app";

@@ -1,6 +1,7 @@
 import { ManualClock } from "@crm/core";
+import { createTestUser } from "@crm/core/testing";
 import { schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { type FakeResend, startFakeResend } from "@crm/testing/fake-resend";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import { createDb, type DbHandle } from "@crm/db";
-import { useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgErrorCode } from "./errors";

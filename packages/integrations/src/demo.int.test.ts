@@ -1,7 +1,7 @@
 import { allJobs, DEMO_EMAIL, ensureDemoAccount, ManualClock, verifyPassword } from "@crm/core";
 import { schema } from "@crm/db";
+import { useTestDatabase } from "@crm/db/testing";
 import { formatInZone } from "@crm/shared";
-import { useTestDatabase } from "@crm/testing";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type JobRuntime, startJobRuntime } from "./jobs/pg-boss";

@@ -13,8 +13,9 @@ import {
   updateClient,
   updateSettings,
 } from "@crm/core";
+import { createTestUser } from "@crm/core/testing";
 import { createDb, schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { type FakeResend, startFakeResend } from "@crm/testing/fake-resend";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

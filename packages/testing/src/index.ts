@@ -1,3 +1,1 @@
-export * from "./db";
-export * from "./factories";
 export * from "./fake-resend";

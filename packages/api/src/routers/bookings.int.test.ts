@@ -1,6 +1,7 @@
 import { createSession, ManualClock, validateSessionToken } from "@crm/core";
+import { createTestUser } from "@crm/core/testing";
 import { createDb, type DbHandle } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInnerContext } from "../context";

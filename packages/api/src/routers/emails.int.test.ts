@@ -1,5 +1,6 @@
 import { createSession, ManualClock, validateSessionToken } from "@crm/core";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { createTestUser } from "@crm/core/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { createInnerContext } from "../context";

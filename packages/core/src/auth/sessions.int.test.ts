@@ -1,8 +1,9 @@
 import { schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import {
   createSession,
   hashToken,

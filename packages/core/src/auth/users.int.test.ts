@@ -1,8 +1,9 @@
 import { createDb } from "@crm/db";
-import { createTestUser, TEST_PASSWORD, uniqueEmail, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
+import { createTestUser, TEST_PASSWORD, uniqueEmail } from "../testing";
 import { createSession, validateSessionToken } from "./sessions";
 import { changePassword, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, login, signup } from "./users";
 

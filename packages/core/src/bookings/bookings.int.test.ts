@@ -1,4 +1,4 @@
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { listActivity } from "../activity/activity";
@@ -6,6 +6,7 @@ import { createClient, deleteClient, restoreClient } from "../clients/clients";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
 import { updateSettings } from "../settings/settings";
+import { createTestUser } from "../testing";
 import { createBooking, transitionBooking, updateBooking } from "./bookings";
 import { bookingIcs, calendarFeedIcs, revokeCalendarFeed, rotateCalendarFeed } from "./feed";
 import { checkSlot, getBooking, listBookings, listClientBookings } from "./queries";

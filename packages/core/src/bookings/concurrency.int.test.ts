@@ -1,10 +1,11 @@
 import { createDb, type DbHandle } from "@crm/db";
+import { useTestDatabase } from "@crm/db/testing";
 import { messages } from "@crm/shared";
-import { createTestUser, useTestDatabase } from "@crm/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../clients/clients";
 import { DomainError, pgErrorCode } from "../errors";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import { createBooking, updateBooking } from "./bookings";
 import { listBookings } from "./queries";
 

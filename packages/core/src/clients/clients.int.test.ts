@@ -1,5 +1,5 @@
 import { schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { listActivity } from "../activity/activity";
@@ -8,6 +8,7 @@ import { createNote, listNotes } from "../notes/notes";
 import { listStages } from "../pipeline/stages";
 import { ManualClock } from "../ports";
 import { updateSettings } from "../settings/settings";
+import { createTestUser } from "../testing";
 import { createClient, deleteClient, getClient, restoreClient, updateClient } from "./clients";
 import { listClients } from "./list";
 import { listTrash, purgeDeletedClients } from "./trash";

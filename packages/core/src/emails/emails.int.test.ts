@@ -1,8 +1,9 @@
 import { schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import { listEmails } from "./emails";
 
 const testDb = useTestDatabase();

@@ -1,10 +1,11 @@
 import { schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { allJobs } from "../jobs/all";
 import type { JobContext } from "../jobs/registry";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import { cancelImport, createImport, startImport } from "./service";
 import { getImport } from "./status";
 

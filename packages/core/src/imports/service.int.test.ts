@@ -1,10 +1,11 @@
 import { schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createClient, getClient } from "../clients/clients";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import { runImport } from "./run";
 import { cancelImport, createImport, failedRowsFile, LISTED_DUPLICATES, startImport } from "./service";
 import { getImport } from "./status";

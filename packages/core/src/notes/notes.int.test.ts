@@ -1,9 +1,10 @@
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { describe, expect, it } from "vitest";
 import { listActivity } from "../activity/activity";
 import { createClient } from "../clients/clients";
 import type { DomainError } from "../errors";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import { createNote, deleteNote, listNotes, updateNote } from "./notes";
 
 const testDb = useTestDatabase();

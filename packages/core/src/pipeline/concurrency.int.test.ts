@@ -1,10 +1,11 @@
 import { createDb, type DbHandle, schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../clients/clients";
 import { DomainError, pgErrorCode } from "../errors";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import { listStages, moveClient, reorderStages, updateStage } from "./stages";
 
 const testDb = useTestDatabase();

@@ -1,11 +1,12 @@
 import { schema } from "@crm/db";
-import { createTestUser, useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { and, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { listActivity } from "../activity/activity";
 import { createClient, deleteClient, getClient, updateClient } from "../clients/clients";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
+import { createTestUser } from "../testing";
 import {
   boardRevision,
   createStage,

@@ -15,9 +15,9 @@ import {
   runCalendarSync,
   startGoogleConnect,
 } from "@crm/core";
+import { createTestUser, uniqueEmail } from "@crm/core/testing";
 import { schema } from "@crm/db";
-import type { TestDatabase } from "@crm/db/testing";
-import { createTestUser, uniqueEmail, useTestDatabase } from "@crm/testing";
+import { type TestDatabase, useTestDatabase } from "@crm/db/testing";
 import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";

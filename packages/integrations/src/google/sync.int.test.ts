@@ -19,8 +19,8 @@ import {
   transitionBooking,
   updateBooking,
 } from "@crm/core";
+import { uniqueEmail } from "@crm/core/testing";
 import { schema } from "@crm/db";
-import { uniqueEmail } from "@crm/testing";
 import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

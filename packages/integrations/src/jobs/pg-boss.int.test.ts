@@ -1,5 +1,5 @@
 import { defineJob, ManualClock } from "@crm/core";
-import { useTestDatabase } from "@crm/testing";
+import { useTestDatabase } from "@crm/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";

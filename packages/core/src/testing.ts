@@ -1,4 +1,8 @@
-import { type CoreContext, createSession, type PublicUser, signup } from "@crm/core";
+// Test-only entry ("@crm/core/testing"): factories that go through core's own verbs. Not exported from
+// the package's index, so production code never ships them.
+import { createSession } from "./auth/sessions";
+import { type PublicUser, signup } from "./auth/users";
+import type { CoreContext } from "./context";
 
 let counter = 0;
 

@@ -1,6 +1,7 @@
-import { createTestDatabase, type TestCluster, type TestDatabase } from "@crm/db/testing";
 import { afterAll, beforeAll, inject } from "vitest";
+import { createTestDatabase, type TestCluster, type TestDatabase } from "./cluster";
 
+// The global setup provides the cluster (vitest.global-setup.ts); this declares its type.
 declare module "vitest" {
   export interface ProvidedContext {
     testCluster: TestCluster;

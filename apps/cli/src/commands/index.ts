@@ -1,0 +1,17 @@
+import type { Command } from "../command";
+import { createUserCommand } from "./create-user";
+import { importCommand } from "./import";
+import { migrateCommand } from "./migrate";
+import { purgeCommand } from "./purge";
+import { seedCommand } from "./seed";
+import { workerCommand } from "./worker";
+
+/** Every `crm` command, in the order the overview lists them. */
+export const commands: readonly Command[] = [
+  migrateCommand,
+  createUserCommand,
+  seedCommand,
+  importCommand,
+  workerCommand,
+  purgeCommand,
+];

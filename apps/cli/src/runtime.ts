@@ -1,0 +1,19 @@
+// Everything the commands use once they run. They import this module dynamically, after their
+// arguments parse, so that `crm --help` and usage errors answer at once instead of first loading
+// the domain, the database driver and Google's SDK.
+export {
+  allJobs,
+  DEFAULT_TRASH_RETENTION_DAYS,
+  findUserByEmail,
+  purgeDeletedClients,
+  signup,
+  systemClock,
+} from "@crm/core";
+export { runMigrations } from "@crm/db";
+export { googleSyncFromEnv, installJobSchema, mailerFromEnv, startJobRuntime } from "@crm/integrations";
+export { openDatabase } from "./database";
+export { loadCliEnv } from "./env";
+export { importFromCli } from "./import-command";
+export { createLogger } from "./logger";
+export { progressReporter } from "./progress";
+export { seedDatabase } from "./seed-data";
