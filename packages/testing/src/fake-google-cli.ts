@@ -8,7 +8,7 @@
  * POST /revoke, POST /sign-in (each takes ?account=, default the signed-in account).
  */
 import { createServer } from "node:http";
-import { startFakeGoogle } from "./fake-google";
+import { startFakeGoogle } from "./fake-google/index";
 
 const port = Number(process.env.FAKE_GOOGLE_PORT ?? 4010);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

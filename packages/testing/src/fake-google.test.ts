@@ -11,7 +11,7 @@ import {
 } from "arctic";
 import { type calendar_v3, google } from "googleapis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeGoogle, GOOGLE_CALENDAR_EVENTS_SCOPE, startFakeGoogle } from "./fake-google";
+import { type FakeGoogle, GOOGLE_CALENDAR_EVENTS_SCOPE, startFakeGoogle } from "./fake-google/index";
 
 class TestClock {
   #ms: number;
