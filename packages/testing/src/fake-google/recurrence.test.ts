@@ -109,4 +109,61 @@ describe("Recurring events", () => {
       "2026-03-11T13:00:00Z",
     ]);
   });
+
+  it("expands monthly and yearly rules by RFC 5545 (month ends, nth weekdays, BYMONTHDAY in a yearly rule)", async () => {
+    const { accessToken } = await connect("rules@example.com");
+    const api = calendar(accessToken);
+    const instanceStarts = async (id: string, recurrence: string, date: string) => {
+      const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      fake.createEvent(
+        { id, start: { date }, end: { date: next }, recurrence: [recurrence] },
+        "primary",
+        "rules@example.com",
+      );
+      const { data } = await api.events.instances({ calendarId: "primary", eventId: id });
+      return data.items?.map((e) => e.start?.date);
+    };
+    // A month without the 31st has no occurrence; -1FR is the month's last Friday.
+    expect(await instanceStarts("monthend1", "RRULE:FREQ=MONTHLY;COUNT=4", "2026-01-31")).toEqual([
+      "2026-01-31",
+      "2026-03-31",
+      "2026-05-31",
+      "2026-07-31",
+    ]);
+    expect(await instanceStarts("lastfri1", "RRULE:FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", "2026-01-30")).toEqual([
+      "2026-01-30",
+      "2026-02-27",
+      "2026-03-27",
+    ]);
+    expect(await instanceStarts("leap1", "RRULE:FREQ=YEARLY;COUNT=2", "2024-02-29")).toEqual([
+      "2024-02-29",
+      "2028-02-29",
+    ]);
+    // BYMONTHDAY expands a yearly rule to every month (RFC 5545 §3.3.10), not only the start's month.
+    expect(await instanceStarts("firsts1", "RRULE:FREQ=YEARLY;BYMONTHDAY=1;COUNT=3", "2026-03-01")).toEqual([
+      "2026-03-01",
+      "2026-04-01",
+      "2026-05-01",
+    ]);
+  });
+
+  // A search with no bound (rrule's) blocks the fake for many seconds here: the timeout catches that.
+  it("answers at once for a rule that matches no day at all", { timeout: 15_000 }, async () => {
+    const { accessToken } = await connect("never@example.com");
+    const api = calendar(accessToken);
+    fake.createEvent(
+      {
+        id: "never1",
+        ...timed("2026-03-02T09:00:00Z"),
+        start: { dateTime: "2026-03-02T09:00:00Z", timeZone: "UTC" },
+        recurrence: ["RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3"],
+      },
+      "primary",
+      "never@example.com",
+    );
+    const { data } = await api.events.instances({ calendarId: "primary", eventId: "never1" });
+    expect(data.items).toEqual([]);
+    const listed = await listAll(api, { singleEvents: true, timeMin: "2026-01-01T00:00:00Z" });
+    expect(listed.items).toEqual([]);
+  });
 });

@@ -21,6 +21,7 @@ import type { FakeGoogleEvent, FakeGoogleEventDateTime } from "./types";
 /** Instances answered at most for one series when the query sets no timeMax. */
 export const INSTANCE_CAP = 1000;
 const UNBOUNDED_HORIZON_MS = 2 * 365 * DAY;
+const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 export interface Occurrence {
   startMs: number;
@@ -68,6 +69,7 @@ export function seriesOverlaps(master: FakeGoogleEvent, min: number | undefined,
 }
 
 /** Occurrences of a series in start order, up to (excluding) `horizonMs`. */
+// Not rrule: for a rule that matches no day it scans to the year 9999, blocking the server; `until` can't stop it.
 export function* expand(master: FakeGoogleEvent, horizonMs: number): Generator<Occurrence> {
   const allDay = !!master.start?.date;
   const tz = master.start?.timeZone ?? "UTC";
@@ -160,7 +162,9 @@ function* candidateDays(rule: Rule, startDay: number, wall: { y: number; mo: num
       const mo = (index % 12) + 1;
       if (!rule.byMonth || rule.byMonth.includes(mo)) months.push({ y: wall.y + Math.floor(index / 12), mo });
     } else {
-      for (const y of years) for (const mo of rule.byMonth ?? [wall.mo]) months.push({ y, mo });
+      // A yearly BYMONTHDAY without BYMONTH expands to every month (RFC 5545 §3.3.10); otherwise the start's month.
+      const yearMonths = rule.byMonth ?? (rule.byMonthDay ? ALL_MONTHS : [wall.mo]);
+      for (const y of years) for (const mo of yearMonths) months.push({ y, mo });
     }
     let any = false;
     for (const { y, mo } of months) {
