@@ -51,7 +51,7 @@ export class OAuthError extends Error {
   }
 }
 
-export const HTTP_STATUS_NAMES: Record<number, string> = {
+const HTTP_STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
   401: "UNAUTHENTICATED",
   403: "PERMISSION_DENIED",

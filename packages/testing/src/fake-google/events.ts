@@ -6,7 +6,7 @@ import { FakeGoogleError, notFoundError } from "./errors";
 import { identity, pickWritable, SEQUENCE_KEYS, validateEvent } from "./event-fields";
 import { notifyChange } from "./push";
 import { findOccurrence, instanceEntries, instanceIds, instanceOf } from "./recurrence";
-import { type Calendar, type FakeGoogleState, newEtag } from "./state";
+import { type Calendar, type FakeGoogleState, newEtag, nowIso } from "./state";
 import type { FakeGoogleEvent } from "./types";
 import { htmlLink, type Json, mergePatch, randomEventId, sameJson } from "./util";
 
@@ -37,7 +37,7 @@ export function insertEvent(s: FakeGoogleState, cal: Calendar, body: Json): Fake
     id = randomEventId();
   }
   const fields = validateEvent(pickWritable(body), { isException: false });
-  const now = new Date(s.nowMs()).toISOString();
+  const now = nowIso(s);
   const organizerEmail = cal.id;
   const ev: FakeGoogleEvent = {
     kind: "calendar#event",
@@ -86,7 +86,7 @@ export function modifyEvent(
   };
   if (SEQUENCE_KEYS.some((key) => !sameJson(current[key], next[key]))) next.sequence = current.sequence + 1;
   next.etag = newEtag(s);
-  next.updated = new Date(s.nowMs()).toISOString();
+  next.updated = nowIso(s);
   if (current.recurrence?.length || next.recurrence?.length) recordGhosts(s, cal, current, next);
   store(s, cal, next);
   return next;
@@ -116,7 +116,7 @@ export function removeEvent(s: FakeGoogleState, cal: Calendar, eventId: string, 
 }
 
 export function cancelled(s: FakeGoogleState, ev: FakeGoogleEvent): FakeGoogleEvent {
-  return { ...ev, status: "cancelled", etag: newEtag(s), updated: new Date(s.nowMs()).toISOString() };
+  return { ...ev, status: "cancelled", etag: newEtag(s), updated: nowIso(s) };
 }
 
 export function store(s: FakeGoogleState, cal: Calendar, ev: FakeGoogleEvent, notify = true): void {
@@ -143,7 +143,7 @@ export function forgetDeleted(s: FakeGoogleState): void {
   }
 }
 
-export function checkIfMatch(ev: FakeGoogleEvent, ifMatch: string | undefined): void {
+function checkIfMatch(ev: FakeGoogleEvent, ifMatch: string | undefined): void {
   if (ifMatch === undefined || ifMatch === "*" || ifMatch === ev.etag) return;
   throw new FakeGoogleError({
     code: 412,
@@ -166,7 +166,7 @@ export function materializeInstance(cal: Calendar, eventId: string): FakeGoogleE
 }
 
 /** A change of a series' start or rule drops instances: remember them so incremental syncs report them cancelled. */
-export function recordGhosts(s: FakeGoogleState, cal: Calendar, before: FakeGoogleEvent, after: FakeGoogleEvent): void {
+function recordGhosts(s: FakeGoogleState, cal: Calendar, before: FakeGoogleEvent, after: FakeGoogleEvent): void {
   if (sameJson(before.start, after.start) && sameJson(before.recurrence, after.recurrence)) return;
   const now = s.nowMs();
   const kept = new Set(after.recurrence?.length ? instanceIds(after, now) : []);

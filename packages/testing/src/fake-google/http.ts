@@ -22,7 +22,7 @@ function record(ctx: Ctx, status: number): void {
   ctx.log.push(entry);
 }
 
-export function write(ctx: Ctx, status: number, headers: Record<string, string>, body: string): void {
+function write(ctx: Ctx, status: number, headers: Record<string, string>, body: string): void {
   record(ctx, status);
   if (ctx.res.headersSent || ctx.res.destroyed) return;
   ctx.res.writeHead(status, headers);

@@ -15,7 +15,7 @@ const CHANNEL_ID_PATTERN = /^[A-Za-z0-9\-_+/=]{1,64}$/;
 const RETRIED_STATUSES = [500, 502, 503, 504];
 
 /** Channels not stopped and not expired (expired ones are dropped here). */
-export function liveChannels(s: FakeGoogleState): ChannelRecord[] {
+function liveChannels(s: FakeGoogleState): ChannelRecord[] {
   const now = s.nowMs();
   for (const [id, ch] of s.channels) if (ch.expiration <= now) s.channels.delete(id);
   return [...s.channels.values()];

@@ -61,7 +61,7 @@ export function parseRecurrence(lines: string[], tz: string, allDay: boolean): R
   return { rule, exMs, exDates };
 }
 
-export function parseRule(value: string, tz: string, allDay: boolean): Rule {
+function parseRule(value: string, tz: string, allDay: boolean): Rule {
   const parts = new Map<string, string>();
   for (const item of value.split(";")) {
     const [k, v] = item.split("=");
@@ -143,7 +143,7 @@ function checkRule(rule: Rule): void {
 }
 
 /** "20250101", "20250101T100000Z" or "20250101T100000" (local to `tz`). */
-export function parseIcalTime(value: string, tz: string): { ms?: number; date?: string } | undefined {
+function parseIcalTime(value: string, tz: string): { ms?: number; date?: string } | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/i.exec(value);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -152,7 +152,7 @@ export function parseIcalTime(value: string, tz: string): { ms?: number; date?: 
   return { ms: m[7] ? Date.UTC(y, mo - 1, d, h, mi, s) : zonedToUtc(y, mo, d, h, mi, s, tz) };
 }
 
-export function positiveInt(v: string): number {
+function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new FakeGoogleError(invalidRecurrence());
   return n;

@@ -44,7 +44,7 @@ export function startMsOf(ev: FakeGoogleEvent): number {
   return timeMs(ev.start);
 }
 
-export function timeMs(t: FakeGoogleEventDateTime | undefined): number {
+function timeMs(t: FakeGoogleEventDateTime | undefined): number {
   if (!t) return 0;
   if (t.dateTime) return Date.parse(t.dateTime);
   if (t.date) return Date.parse(`${t.date}T00:00:00Z`);
@@ -179,7 +179,7 @@ function* candidateDays(rule: Rule, startDay: number, wall: { y: number; mo: num
   }
 }
 
-export function monthDays(rule: Rule, y: number, mo: number, defaultDay: number): number[] {
+function monthDays(rule: Rule, y: number, mo: number, defaultDay: number): number[] {
   const len = daysInMonth(y, mo);
   const first = dayNumber(y, mo, 1);
   let days: number[];

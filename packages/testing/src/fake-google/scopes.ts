@@ -3,7 +3,7 @@
 export const GOOGLE_CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar";
 export const GOOGLE_CALENDAR_EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events";
 
-export const AUTH = "https://www.googleapis.com/auth/";
+const AUTH = "https://www.googleapis.com/auth/";
 export const EVENT_READ_SCOPES = new Set(
   [
     "calendar",

@@ -213,7 +213,7 @@ function addCalendar(s: FakeGoogleState, acc: Account, id: string): Calendar {
     id,
     account: acc.email,
     resourceId: randomBytes(15).toString("base64url").replace(/[-_]/g, "x"),
-    created: new Date(s.nowMs()).toISOString(),
+    created: nowIso(s),
     events: new Map(),
     ghosts: new Map(),
     forgotten: new Set(),

@@ -4,7 +4,7 @@ export const DAY = 86_400_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-export function formatter(tz: string): Intl.DateTimeFormat {
+function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
@@ -55,7 +55,7 @@ export function wallParts(
   return { y: get("year"), mo: get("month"), d: get("day"), h: get("hour") % 24, mi: get("minute"), s: get("second") };
 }
 
-export function offsetMs(ms: number, tz: string): number {
+function offsetMs(ms: number, tz: string): number {
   const w = wallParts(ms, tz);
   return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000;
 }
@@ -112,7 +112,7 @@ export function daysInMonth(y: number, mo: number): number {
   return new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
-export function pad(n: number): string {
+function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
