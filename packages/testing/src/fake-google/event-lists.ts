@@ -112,41 +112,56 @@ export function listEvents(s: FakeGoogleState, ctx: Ctx, cal: Calendar, email: s
   const maxResults = parseMaxResults(q.get("maxResults"));
   const pageToken = q.get("pageToken");
   if (pageToken) {
-    const decoded = decodePageToken(pageToken);
-    const snap = decoded ? s.snapshots.get(decoded.id) : undefined;
-    if (!decoded || !snap || snap.calendarKey !== cal.key || !snap.syncable) {
-      throw new FakeGoogleError(invalidValue("pageToken"));
-    }
-    answerPage(s, ctx, snap, decoded.id, decoded.offset, maxResults);
-  } else {
-    const p = parseListParams(q);
-    let candidates: Candidate[];
-    if (p.syncToken !== undefined) {
-      const token = s.syncTokens.get(p.syncToken);
-      if (!token || token.calendarKey !== cal.key) {
-        throw new FakeGoogleError({
-          code: 410,
-          domain: "calendar",
-          reason: "fullSyncRequired",
-          message: "Sync token is no longer valid, a full sync is required.",
-          locationType: "parameter",
-          location: "syncToken",
-        });
-      }
-      candidates = incrementalCandidates(s, cal, token.seq, p);
-    } else {
-      candidates = listCandidates(s, cal, p);
-    }
-    const snap: Snapshot = {
-      calendarKey: cal.key,
-      account: email,
-      items: sortCandidates(candidates, p.orderBy).map((c) => present(c.ev, c.stub, p.timeZone)),
-      seq: s.changeSeq,
-      syncable: true,
-      collection: collectionFields(s, cal),
-    };
-    answerPage(s, ctx, snap, undefined, 0, maxResults);
+    continuePage(s, ctx, cal, pageToken, maxResults, true);
+    return;
   }
+  const p = parseListParams(q);
+  const candidates =
+    p.syncToken !== undefined
+      ? incrementalCandidates(s, cal, syncedSeq(s, cal, p.syncToken), p)
+      : listCandidates(s, cal, p);
+  const snap: Snapshot = {
+    calendarKey: cal.key,
+    account: email,
+    items: sortCandidates(candidates, p.orderBy).map((c) => present(c.ev, c.stub, p.timeZone)),
+    seq: s.changeSeq,
+    syncable: true,
+    collection: collectionFields(s, cal),
+  };
+  answerPage(s, ctx, snap, undefined, 0, maxResults);
+}
+
+/** The change-log position a sync token starts from; 410 fullSyncRequired for an unknown or expired one. */
+function syncedSeq(s: FakeGoogleState, cal: Calendar, syncToken: string): number {
+  const token = s.syncTokens.get(syncToken);
+  if (!token || token.calendarKey !== cal.key) {
+    throw new FakeGoogleError({
+      code: 410,
+      domain: "calendar",
+      reason: "fullSyncRequired",
+      message: "Sync token is no longer valid, a full sync is required.",
+      locationType: "parameter",
+      location: "syncToken",
+    });
+  }
+  return token.seq;
+}
+
+/** A next page from a stored snapshot (events.list's only from its own, syncable ones). */
+function continuePage(
+  s: FakeGoogleState,
+  ctx: Ctx,
+  cal: Calendar,
+  pageToken: string,
+  maxResults: number,
+  syncable: boolean,
+): void {
+  const decoded = decodePageToken(pageToken);
+  const snap = decoded ? s.snapshots.get(decoded.id) : undefined;
+  if (!decoded || !snap || snap.calendarKey !== cal.key || (syncable && !snap.syncable)) {
+    throw new FakeGoogleError(invalidValue("pageToken"));
+  }
+  answerPage(s, ctx, snap, decoded.id, decoded.offset, maxResults);
 }
 
 export function listInstances(s: FakeGoogleState, ctx: Ctx, cal: Calendar, eventId: string): void {
@@ -154,10 +169,7 @@ export function listInstances(s: FakeGoogleState, ctx: Ctx, cal: Calendar, event
   const maxResults = parseMaxResults(q.get("maxResults"));
   const pageToken = q.get("pageToken");
   if (pageToken) {
-    const decoded = decodePageToken(pageToken);
-    const snap = decoded ? s.snapshots.get(decoded.id) : undefined;
-    if (!decoded || !snap || snap.calendarKey !== cal.key) throw new FakeGoogleError(invalidValue("pageToken"));
-    answerPage(s, ctx, snap, decoded.id, decoded.offset, maxResults);
+    continuePage(s, ctx, cal, pageToken, maxResults, false);
     return;
   }
   const master = cal.events.get(eventId)?.ev;
@@ -170,34 +182,42 @@ export function listInstances(s: FakeGoogleState, ctx: Ctx, cal: Calendar, event
       message: "Resource has been deleted",
     });
   }
+  const snap: Snapshot = {
+    calendarKey: cal.key,
+    account: cal.account,
+    items: instanceItems(s, cal, master, q),
+    seq: s.changeSeq,
+    syncable: false,
+    collection: collectionFields(s, cal),
+  };
+  answerPage(s, ctx, snap, undefined, 0, maxResults);
+}
+
+/** A series' instances in a window, its exceptions in their place. */
+function instanceItems(
+  s: FakeGoogleState,
+  cal: Calendar,
+  master: FakeGoogleEvent,
+  q: URLSearchParams,
+): calendar_v3.Schema$Event[] {
   const showDeleted = parseBool(q, "showDeleted") ?? false;
   const timeMin = parseTime(q, "timeMin");
   const timeMax = parseTime(q, "timeMax");
   const timeZone = parseTimeZoneParam(q);
   if (timeMin !== undefined && timeMax !== undefined && timeMin >= timeMax) throw new FakeGoogleError(timeRangeEmpty());
   const items: calendar_v3.Schema$Event[] = [];
-  if (master.recurrence?.length) {
-    let count = 0;
-    const horizon = timeMax ?? defaultHorizon(master, s.nowMs());
-    for (const occ of expand(master, horizon)) {
-      if (timeMin !== undefined && occ.endMs <= timeMin) continue;
-      const inst = instanceOf(master, occ);
-      const exception = cal.events.get(inst.id)?.ev;
-      const ev = exception ?? inst;
-      if (ev.status === "cancelled" && !showDeleted) continue;
-      items.push(present(ev, false, timeZone));
-      if (timeMax === undefined && ++count >= INSTANCE_CAP) break;
-    }
+  if (!master.recurrence?.length) return items;
+  let count = 0;
+  const horizon = timeMax ?? defaultHorizon(master, s.nowMs());
+  for (const occ of expand(master, horizon)) {
+    if (timeMin !== undefined && occ.endMs <= timeMin) continue;
+    const inst = instanceOf(master, occ);
+    const ev = cal.events.get(inst.id)?.ev ?? inst;
+    if (ev.status === "cancelled" && !showDeleted) continue;
+    items.push(present(ev, false, timeZone));
+    if (timeMax === undefined && ++count >= INSTANCE_CAP) break;
   }
-  const snap: Snapshot = {
-    calendarKey: cal.key,
-    account: cal.account,
-    items,
-    seq: s.changeSeq,
-    syncable: false,
-    collection: collectionFields(s, cal),
-  };
-  answerPage(s, ctx, snap, undefined, 0, maxResults);
+  return items;
 }
 
 function collectionFields(s: FakeGoogleState, cal: Calendar): Json {
