@@ -7,8 +7,8 @@
  * tests) can play "the user in Google Calendar": GET/POST /events, PATCH/DELETE /events/:id,
  * POST /revoke, POST /sign-in (each takes ?account=, default the signed-in account).
  */
-import { createServer } from "node:http";
-import { startFakeGoogle } from "./fake-google";
+import { startControlServer } from "./fake-google/control-server";
+import { startFakeGoogle } from "./fake-google/index";
 
 const port = Number(process.env.FAKE_GOOGLE_PORT ?? 4010);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -30,45 +30,8 @@ console.log(`GOOGLE_API_URL=${fake.url}/`);
 console.log("TOKEN_ENCRYPTION_KEY=$(openssl rand -base64 32)   # any 32 random bytes, base64");
 
 const controlPort = process.env.FAKE_GOOGLE_CONTROL_PORT ? Number(process.env.FAKE_GOOGLE_CONTROL_PORT) : null;
-const control =
-  controlPort === null
-    ? null
-    : createServer(async (req, res) => {
-        const url = new URL(req.url ?? "/", "http://control");
-        const account = url.searchParams.get("account") ?? fake.signedInAs;
-        const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
-        const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
-        const send = (status: number, data: unknown) => {
-          res.writeHead(status, { "content-type": "application/json" });
-          res.end(JSON.stringify(data ?? null));
-        };
-        try {
-          const eventId = /^\/events\/([^/]+)$/.exec(url.pathname)?.[1];
-          if (req.method === "GET" && url.pathname === "/health") return send(200, { ok: true });
-          if (req.method === "GET" && url.pathname === "/events") return send(200, fake.events("primary", account));
-          if (req.method === "POST" && url.pathname === "/events")
-            return send(200, fake.createEvent(body, "primary", account));
-          if (req.method === "PATCH" && eventId) return send(200, fake.updateEvent(eventId, body, "primary", account));
-          if (req.method === "DELETE" && eventId) {
-            fake.deleteEvent(eventId, "primary", account);
-            return send(200, { deleted: eventId });
-          }
-          if (req.method === "POST" && url.pathname === "/revoke") {
-            fake.revokeAccess(account);
-            return send(200, { revoked: account });
-          }
-          if (req.method === "POST" && url.pathname === "/sign-in") {
-            fake.signInAs(account);
-            return send(200, { signedInAs: account });
-          }
-          return send(404, { error: `no control route ${req.method} ${url.pathname}` });
-        } catch (error) {
-          return send(400, { error: (error as Error).message });
-        }
-      });
-if (control && controlPort !== null) {
-  await new Promise<void>((resolve) => control.listen(controlPort, "127.0.0.1", resolve));
+const control = controlPort === null ? null : await startControlServer(fake, controlPort);
+if (control) {
   console.log(`\nControl API on http://127.0.0.1:${controlPort} (GET /events, PATCH /events/:id, POST /revoke ...)`);
 }
 console.log("\nPress Ctrl+C to stop.");
