@@ -24,26 +24,35 @@ export function isRetryableConflict(error: unknown): boolean {
 }
 
 /**
- * Like inTransaction, but a transaction that PostgreSQL aborts as a deadlock or serialization
- * failure is run again from the start, a few times, after a short random pause. Only the
- * outermost transaction retries: inside a caller's transaction this is a plain savepoint and the
- * error goes up (the locks that caused it belong to the caller). `work` must keep every side effect
- * in the transaction (jobs are enqueued through it), so a rerun never repeats one.
+ * Runs `work` again when PostgreSQL aborted it as a deadlock or serialization failure, a few times,
+ * after a short random pause (so the writers that collided do not collide again in step). Losing
+ * such a race says nothing about the data: the rerun sees the other writer's outcome. `work` must
+ * open its own transactions: call this outside any transaction, never inside one.
  */
-export async function inRetryingTransaction<C extends CoreContext | AuthedContext, T>(
+export async function retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/**
+ * Like inTransaction, but a transaction that PostgreSQL aborts as a deadlock or serialization
+ * failure is run again from the start (retryOnConflict). Only the outermost transaction retries:
+ * inside a caller's transaction this is a plain savepoint and the error goes up (the locks that
+ * caused it belong to the caller). `work` must keep every side effect in the transaction (jobs are
+ * enqueued through it), so a rerun never repeats one.
+ */
+export function inRetryingTransaction<C extends CoreContext | AuthedContext, T>(
   ctx: C,
   work: (tx: C) => Promise<T>,
 ): Promise<T> {
   if (ctx.db instanceof PgTransaction) return inTransaction(ctx, work);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await inTransaction(ctx, work);
-    } catch (error) {
-      if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
-      // Jitter, so the transactions that collided do not collide again in step.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
+  return retryOnConflict(() => inTransaction(ctx, work));
 }
 
 /**

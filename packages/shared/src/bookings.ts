@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { timeZoneSchema } from "./auth";
 import { idSchema, versionSchema } from "./clients";
+import { text } from "./text";
 
 export const BOOKING_STATUSES = ["proposed", "confirmed", "completed", "cancelled"] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
@@ -51,8 +52,7 @@ const instant = (label: string) =>
     .refine((d) => d >= EARLIEST && d < LATEST, { error: `${label} must be between the years 2000 and 2099` });
 
 const optionalText = (max: number, label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, `${label} must be at most ${max} characters`)
     .transform((v) => (v === "" ? null : v))
@@ -73,7 +73,7 @@ function checkSpan(v: { startsAt?: Date; endsAt?: Date }, ctx: z.RefinementCtx) 
 }
 
 const bookingFields = {
-  title: z.string().trim().min(1, "Title is required").max(200, "Title must be at most 200 characters"),
+  title: text().trim().min(1, "Title is required").max(200, "Title must be at most 200 characters"),
   location: optionalText(500, "Location"),
   notes: optionalText(5000, "Notes"),
   /** The client's own zone when they are elsewhere. */

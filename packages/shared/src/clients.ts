@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "./text";
 
 export const CLIENT_STATUSES = ["active", "inactive", "archived"] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
@@ -20,16 +21,14 @@ export const idSchema = z.uuid({ error: "Must be a valid id" });
 export const versionSchema = z.number({ error: "version is required" }).int().min(1);
 
 const optionalText = (max: number, label: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, `${label} must be at most ${max} characters`)
     .transform((v) => (v === "" ? null : v))
     .nullable()
     .optional();
 
-export const tagSchema = z
-  .string()
+export const tagSchema = text()
   .trim()
   .min(1, "Tags cannot be empty")
   .max(40, "Tags must be at most 40 characters")
@@ -38,8 +37,7 @@ export const tagSchema = z
 const clientFields = {
   firstName: optionalText(100, "First name"),
   lastName: optionalText(100, "Last name"),
-  email: z
-    .string()
+  email: text()
     .trim()
     .max(254, "Email is too long")
     .transform((v) => (v === "" ? null : v))
@@ -67,19 +65,19 @@ export type ClientUpdateInput = z.input<typeof clientUpdateInput>;
 
 export const clientListInput = z
   .object({
-    cursor: z.string().max(500).nullish(),
+    cursor: text().max(500).nullish(),
     limit: z.number().int().min(1).max(100).default(20),
     sort: z.enum(CLIENT_SORTS, { error: `Sort must be one of ${CLIENT_SORTS.join(", ")}` }).default("name"),
     status: clientStatusSchema.optional(),
     stageId: idSchema.optional(),
     tag: tagSchema.optional(),
-    query: z.string().trim().max(200, "Search is too long").optional(),
+    query: text().trim().max(200, "Search is too long").optional(),
   })
   .default({ limit: 20, sort: "name" });
 export type ClientListInput = z.input<typeof clientListInput>;
 
 export const byIdInput = z.object({ id: idSchema });
-export const trashListInput = z.object({ cursor: z.string().max(500).nullish() }).default({});
+export const trashListInput = z.object({ cursor: text().max(500).nullish() }).default({});
 
 /** "Ada Lovelace", or the email when there is no name. */
 export function clientDisplayName(c: { firstName?: string | null; lastName?: string | null; email?: string | null }) {

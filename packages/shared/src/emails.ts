@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { idSchema } from "./clients";
+import { text } from "./text";
 
 export const emailListInput = z
-  .object({ cursor: z.string().max(200).nullish(), bookingId: idSchema.optional() })
+  .object({ cursor: text().max(200).nullish(), bookingId: idSchema.optional() })
   .default({});
 
 /** Where a page of the Sent emails list ends: the last email's creation time and id. */

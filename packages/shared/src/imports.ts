@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "./text";
 
 /** The client fields a CSV column can fill, in the order the mapping screen lists them. */
 export const IMPORT_FIELDS = [
@@ -37,7 +38,7 @@ export type ImportMapping = Record<number, ImportField | null>;
 
 /** A mapping as it arrives from a client (JSON object keys are strings). */
 export const importMappingSchema = z.record(
-  z.string().regex(/^\d+$/, "Columns are numbered from 0"),
+  text().regex(/^\d+$/, "Columns are numbered from 0"),
   z.enum(IMPORT_FIELDS, { error: `Map a column to one of ${IMPORT_FIELDS.join(", ")}, or to nothing` }).nullable(),
 );
 
@@ -58,7 +59,7 @@ export const importStartInput = z.object({
    */
   decisions: z
     .record(
-      z.string().regex(/^(\d+|rest)$/, "Decisions are keyed by line number, or `rest`"),
+      text().regex(/^(\d+|rest)$/, "Decisions are keyed by line number, or `rest`"),
       z.enum(["skip", "update"], { error: "Decide skip or update" }),
     )
     .optional(),

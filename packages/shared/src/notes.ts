@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { idSchema, versionSchema } from "./clients";
+import { text } from "./text";
 
-const noteBodySchema = z
-  .string()
+const noteBodySchema = text()
   .trim()
   .min(1, "Write something first")
   .max(20_000, "Notes must be at most 20,000 characters");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema, versionSchema } from "./clients";
+import { text } from "./text";
 
 /** The stages every new account starts with. */
 export const DEFAULT_STAGES = [
@@ -10,12 +11,10 @@ export const DEFAULT_STAGES = [
   { name: "Lost", color: "#94a3b8" },
 ] as const;
 
-export const stageColorSchema = z
-  .string()
+export const stageColorSchema = text()
   .regex(/^#[0-9a-fA-F]{6}$/, "Color must be a hex color such as #6366f1")
   .transform((c) => c.toLowerCase());
-export const stageNameSchema = z
-  .string()
+export const stageNameSchema = text()
   .trim()
   .min(1, "Stage name is required")
   .max(60, "Stage name must be at most 60 characters");

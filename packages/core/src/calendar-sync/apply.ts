@@ -5,10 +5,9 @@ import { diffFields, recordActivity } from "../activity/activity";
 import type { AuthedContext } from "../context";
 import { isCalendarProviderError, type ProviderEvent } from "../ports";
 import { syncReminder } from "../reminders/reminders";
-import { inTransaction } from "../transaction";
+import { inTransaction, retryOnConflict } from "../transaction";
 import { dropBusyBlock, importEvent, isBusyBlock } from "./busy-blocks";
 import { isDirty, keepLocalEdit, localEditIsNewer, writeWithConflictFlag } from "./conflicts";
-import { retryOnDeadlock } from "./deadlock-retry";
 import { BOOKING_ID_PROPERTY, type EventTimes, eventTimes } from "./mapping";
 import { syncMessages } from "./outcomes";
 import { syncActivity } from "./sync-activity";
@@ -30,7 +29,7 @@ export async function applyEvents(
   let applied = 0;
   for (const event of events) {
     try {
-      if (await retryOnDeadlock(() => applyPulledEvent(ctx, event, bookingFor(event), zone))) applied += 1;
+      if (await retryOnConflict(() => applyPulledEvent(ctx, event, bookingFor(event), zone))) applied += 1;
     } catch (error) {
       if (!isCalendarProviderError(error)) {
         log("calendar sync: could not apply an event", { eventId: event.id, error: String(error) });

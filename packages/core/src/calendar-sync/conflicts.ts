@@ -9,8 +9,7 @@ import { recordActivity } from "../activity/activity";
 import type { AuthedContext } from "../context";
 import { pgErrorCode } from "../errors";
 import type { ProviderEvent } from "../ports";
-import { inTransaction } from "../transaction";
-import { retryOnDeadlock } from "./deadlock-retry";
+import { inTransaction, retryOnConflict } from "../transaction";
 import { syncActivity } from "./sync-activity";
 import type { LinkedBooking } from "./types";
 
@@ -76,7 +75,7 @@ export async function clearResolvedConflicts(ctx: AuthedContext): Promise<void> 
   for (const { id } of flagged) {
     try {
       // Clearing the flag puts the booking back under the no-overlap rule, so it can deadlock too.
-      await retryOnDeadlock(() =>
+      await retryOnConflict(() =>
         inTransaction(ctx, async (tx) => {
           await tx.db.update(bookings).set({ syncConflict: null }).where(eq(bookings.id, id));
         }),

@@ -3,8 +3,8 @@ import { schema } from "@crm/db";
 import { and, eq, gt, isNotNull, isNull, lt, ne } from "drizzle-orm";
 import type { AuthedContext } from "../context";
 import { isCalendarProviderError, type ProviderEvent } from "../ports";
+import { retryOnConflict } from "../transaction";
 import { applyEvents, applyGoogleDeletion, forgetEtags } from "./apply";
-import { retryOnDeadlock } from "./deadlock-retry";
 import type { GoogleSession } from "./google-session";
 import { DAY, SYNC_WINDOW, syncWindow } from "./sync-window";
 import type { ConnectionRow, SyncLog } from "./types";
@@ -160,7 +160,7 @@ async function applyVanished(ctx: AuthedContext, listed: Set<string>, window: Wi
     if (listed.has(booking.googleEventId!)) continue;
     log("calendar sync: event gone from Google, handled as deleted", { bookingId: booking.id });
     const tombstone: ProviderEvent = { id: booking.googleEventId!, status: "cancelled" };
-    if (await retryOnDeadlock(() => applyGoogleDeletion(ctx, tombstone, booking))) applied += 1;
+    if (await retryOnConflict(() => applyGoogleDeletion(ctx, tombstone, booking))) applied += 1;
   }
   return applied;
 }

@@ -5,9 +5,8 @@ import { and, asc, eq, gt, isNotNull, or, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext } from "../context";
 import { isCalendarProviderError, type ProviderEvent } from "../ports";
-import { inTransaction } from "../transaction";
+import { inTransaction, retryOnConflict } from "../transaction";
 import { applyPulledEvent } from "./apply";
-import { retryOnDeadlock } from "./deadlock-retry";
 import type { GoogleSession } from "./google-session";
 import { bookingToEvent, eventIdForBooking } from "./mapping";
 import { syncMessages } from "./outcomes";
@@ -103,7 +102,7 @@ async function markPushed(
  * call Google twice). It can deadlock: pushed_seq is in a partial index's predicate, so the update is
  * never HOT and goes through the no-overlap constraint's check like a move.
  */
-const savePushed = (...args: Parameters<typeof markPushed>) => retryOnDeadlock(() => markPushed(...args));
+const savePushed = (...args: Parameters<typeof markPushed>) => retryOnConflict(() => markPushed(...args));
 
 /** Brings Google in line with one booking; true when Google was changed. */
 async function pushBooking(
@@ -198,12 +197,12 @@ async function resolveChangedInGoogle(
   const current = await target.session.call((api) => api.getEvent(target.calendarId, eventId));
   const googleTime = current.updated?.getTime() ?? Number.POSITIVE_INFINITY;
   if (googleTime >= booking.updatedAt.getTime()) {
-    await retryOnDeadlock(() => applyPulledEvent(ctx, current, { ...booking, googleEtag: null }, target.zone));
+    await retryOnConflict(() => applyPulledEvent(ctx, current, { ...booking, googleEtag: null }, target.zone));
     return false;
   }
   const event = await target.session.call((api) => api.patchEvent(target.calendarId, eventId, body));
   // Ours was newer and overwrote Google's change: tell the user, as a pull that saw it would.
-  await retryOnDeadlock(() =>
+  await retryOnConflict(() =>
     inTransaction(ctx, async (tx) => {
       await markPushed(tx, booking, event, { syncNotice: syncMessages.keptCrm });
       await recordActivity(tx, syncActivity(booking, "sync_conflict_kept_crm"), null);
