@@ -5,10 +5,10 @@ import { trpc } from "../../lib/trpc";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../ui/card";
+import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Input } from "../ui/input";
 import { Skeleton } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
-import { ConfirmModal } from "./modal";
 
 /**
  * The private calendar feed: a secret, read-only .ics URL any calendar app can subscribe to. The URL is
@@ -145,24 +145,22 @@ export function CalendarFeedCard() {
           </Button>
         </CardFooter>
       ) : null}
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "rotate"}
         onOpenChange={(open) => setConfirm(open ? "rotate" : null)}
         title="Regenerate the feed URL?"
         description="Calendar apps subscribed with the current URL stop receiving updates until you give them the new one."
         confirmLabel="Regenerate URL"
-        cancelLabel="Cancel"
-        danger={false}
+        destructive={false}
         pending={rotate.isPending}
         onConfirm={() => rotate.mutate()}
       />
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "revoke"}
         onOpenChange={(open) => setConfirm(open ? "revoke" : null)}
         title="Turn off the calendar feed?"
         description="The URL stops working at once; subscribed calendars keep only what they already downloaded."
         confirmLabel="Turn off feed"
-        cancelLabel="Cancel"
         pending={revoke.isPending}
         onConfirm={() => revoke.mutate()}
       />

@@ -15,7 +15,6 @@ import {
 } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import { BookingFormDialog } from "../../../components/bookings/booking-form";
-import { ConfirmModal } from "../../../components/bookings/modal";
 import { StatusBadge, TRANSITION_LABELS } from "../../../components/bookings/status";
 import { TimeZoneNotice } from "../../../components/bookings/time-zone-notice";
 import type { BookingView } from "../../../components/bookings/types";
@@ -25,6 +24,7 @@ import { ReminderStatus } from "../../../components/reminders/reminder-status";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardFooter } from "../../../components/ui/card";
+import { ConfirmDialog } from "../../../components/ui/confirm-dialog";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { errorCode, userMessage } from "../../../lib/errors";
@@ -271,18 +271,19 @@ function BookingDetail({ booking }: { booking: BookingView }) {
       </div>
 
       <BookingFormDialog open={editing} onOpenChange={setEditing} booking={booking} />
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "cancel"}
         onOpenChange={(open) => setConfirm(open ? "cancel" : null)}
         title="Cancel this booking?"
         description={`“${booking.title}” will be marked cancelled and its time freed. This can't be undone.`}
         confirmLabel="Cancel booking"
+        cancelLabel="Keep it"
         onConfirm={() => {
           actions.transition("cancelled");
           setConfirm(null);
         }}
       />
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "delete"}
         onOpenChange={(open) => setConfirm(open ? "delete" : null)}
         title="Delete this booking?"

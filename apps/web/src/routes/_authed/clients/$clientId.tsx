@@ -13,11 +13,11 @@ import {
   valuesFromClient,
 } from "../../../components/clients/client-form";
 import { NotesSection } from "../../../components/clients/notes";
-import { ConfirmDialog } from "../../../components/confirm-dialog";
 import { PageHeader } from "../../../components/page-header";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
+import { ConfirmDialog } from "../../../components/ui/confirm-dialog";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { useToast } from "../../../components/ui/toast";
