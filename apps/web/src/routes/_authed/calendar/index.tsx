@@ -8,6 +8,8 @@ import type { BookingView } from "../../../components/bookings/types";
 import { BookingCalendar, type VisibleRange } from "../../../components/calendar/booking-calendar";
 import { CALENDAR_VIEWS, type CalendarView } from "../../../components/calendar/views";
 import { PageHeader } from "../../../components/page-header";
+import { QueryError } from "../../../components/query-state";
+import { ButtonLink } from "../../../components/ui/button-link";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { useToast } from "../../../components/ui/toast";
@@ -102,12 +104,9 @@ function CalendarPage() {
         description={`Your sessions in ${zone.replaceAll("_", " ")} time. Click a free time to book, drag a booking to move it.`}
         actions={
           <>
-            <Button variant="secondary" asChild>
-              <Link to="/bookings">
-                <List className="size-4" aria-hidden="true" />
-                List
-              </Link>
-            </Button>
+            <ButtonLink to="/bookings" icon={List}>
+              List
+            </ButtonLink>
             <Button onClick={() => setDraft({})}>
               <CalendarPlus className="size-4" aria-hidden="true" />
               New booking
@@ -116,20 +115,7 @@ function CalendarPage() {
         }
       />
       <TimeZoneNotice />
-      {list.isError ? (
-        <Alert
-          variant="error"
-          title="Could not load your bookings"
-          className="mb-4"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => list.refetch()} loading={list.isFetching}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(list.error)}
-        </Alert>
-      ) : null}
+      {list.isError ? <QueryError query={list} title="Could not load your bookings" className="mb-4" /> : null}
       <BookingCalendar
         zone={zone}
         view={view}

@@ -3,11 +3,11 @@ import { createFileRoute, Link } from "@tanstack/react-router";
 import { ArrowUpRight, Mail, RefreshCw, X } from "lucide-react";
 import { EmailStatusBadge, kindLabel } from "../../../components/emails/email-status";
 import { PageHeader } from "../../../components/page-header";
+import { LoadMore, QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
-import { userMessage } from "../../../lib/errors";
 import { formatFull, formatWhen, useUserTimeZone } from "../../../lib/time";
 import { type RouterOutputs, trpc } from "../../../lib/trpc";
 import { cn } from "../../../lib/utils";
@@ -101,45 +101,34 @@ function EmailsPage() {
           </div>
         ) : null}
 
-        {list.isPending ? (
-          <TableSkeleton />
-        ) : list.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load your emails"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => list.refetch()} loading={list.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(list.error)}
-          </Alert>
-        ) : items.length === 0 ? (
-          <EmptyState
-            icon={Mail}
-            title="No emails yet"
-            description="Reminders appear here as soon as a booking schedules one: the day before each session, at the same time."
-            action={
-              <Button variant="secondary" asChild>
-                <Link to="/bookings">Go to bookings</Link>
-              </Button>
-            }
-          />
-        ) : (
-          <>
-            <EmailTable items={items} />
-            {list.hasNextPage ? (
-              <div className="flex justify-center">
-                <Button variant="secondary" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                  {list.isFetchingNextPage ? "Loading…" : "Load more"}
+        <QueryState
+          query={list}
+          pending={<TableSkeleton />}
+          errorTitle="Could not load your emails"
+          isEmpty={() => items.length === 0}
+          empty={
+            <EmptyState
+              icon={Mail}
+              title="No emails yet"
+              description="Reminders appear here as soon as a booking schedules one: the day before each session, at the same time."
+              action={
+                <Button variant="secondary" asChild>
+                  <Link to="/bookings">Go to bookings</Link>
                 </Button>
-              </div>
-            ) : items.length > 30 ? (
-              <p className="text-center text-sm text-zinc-500">That's every email.</p>
-            ) : null}
-          </>
-        )}
+              }
+            />
+          }
+        >
+          {() => (
+            <>
+              <EmailTable items={items} />
+              <LoadMore query={list} className="flex justify-center" />
+              {!list.hasNextPage && items.length > 30 ? (
+                <p className="text-center text-sm text-zinc-500">That's every email.</p>
+              ) : null}
+            </>
+          )}
+        </QueryState>
       </div>
     </>
   );

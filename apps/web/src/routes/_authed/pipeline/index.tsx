@@ -3,6 +3,7 @@ import { Plus, RotateCw } from "lucide-react";
 import { useCallback, useState } from "react";
 import { NewClientDialog } from "../../../components/clients/new-client-dialog";
 import { PageHeader } from "../../../components/page-header";
+import { QueryState } from "../../../components/query-state";
 import { PipelineBoard } from "../../../components/pipeline/board";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -73,23 +74,15 @@ function PipelinePage() {
         }
       />
       <NewClientDialog open={creating} onOpenChange={setCreating} />
-      {board.isPending ? (
-        <BoardSkeleton />
-      ) : board.isError ? (
-        <Alert
-          variant="error"
-          title="Could not load the pipeline"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => board.refetch()} loading={board.isFetching}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(board.error)}
-        </Alert>
-      ) : (
-        <PipelineBoard board={board.data} onBusyChange={onBusyChange} />
-      )}
+      <QueryState
+        query={board}
+        pending={<BoardSkeleton />}
+        errorTitle="Could not load the pipeline"
+      >
+        {(data) => (
+          <PipelineBoard board={data} onBusyChange={onBusyChange} />
+        )}
+      </QueryState>
     </>
   );
 }

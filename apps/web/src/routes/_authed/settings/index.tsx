@@ -4,6 +4,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { GoogleCalendarCard } from "../../../components/calendar-sync/google-calendar-card";
 import { FailedJobs } from "../../../components/jobs/failed-jobs";
 import { PageHeader } from "../../../components/page-header";
+import { QueryState } from "../../../components/query-state";
 import { PasswordInput } from "../../../components/password-input";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -68,23 +69,15 @@ function SettingsPage() {
             {connectError}
           </Alert>
         ) : null}
-        {settings.isPending ? (
-          <ProfileSkeleton />
-        ) : settings.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load your settings"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => settings.refetch()} loading={settings.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(settings.error)}
-          </Alert>
-        ) : (
-          <ProfileForm key={settings.data.id} user={settings.data} />
-        )}
+        <QueryState
+          query={settings}
+          pending={<ProfileSkeleton />}
+          errorTitle="Could not load your settings"
+        >
+          {(user) => (
+            <ProfileForm key={user.id} user={user} />
+          )}
+        </QueryState>
         <GoogleCalendarCard justConnected={justConnected} />
         <PasswordForm />
         <FailedJobs />
