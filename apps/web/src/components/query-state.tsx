@@ -20,7 +20,7 @@ export function QueryError({
   className,
 }: {
   query: QueryLike<unknown>;
-  title: string;
+  title?: string;
   className?: string;
 }) {
   return (

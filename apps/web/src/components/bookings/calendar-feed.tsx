@@ -2,7 +2,7 @@ import { Check, Copy, Lock, Rss } from "lucide-react";
 import { useId, useRef, useState } from "react";
 import { userMessage } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
-import { Alert } from "../ui/alert";
+import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -76,17 +76,7 @@ export function CalendarFeedCard() {
         {status.isPending ? (
           <Skeleton className="h-10 w-full" />
         ) : status.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load the feed status"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => status.refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(status.error)}
-          </Alert>
+          <QueryError query={status} title="Could not load the feed status" />
         ) : url ? (
           <div className="space-y-2">
             <label htmlFor={urlId} className="block text-sm font-medium text-zinc-800">

@@ -5,6 +5,7 @@ import { errorField, userMessage } from "../../lib/errors";
 import { plural, relativeTime } from "../../lib/format";
 import { formatDateTime, useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
+import { QueryError } from "../query-state";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -63,17 +64,7 @@ export function GoogleCalendarCard({ justConnected = false }: { justConnected?: 
         </CardContent>
       ) : status.isError ? (
         <CardContent>
-          <Alert
-            variant="error"
-            title="Could not load the Google Calendar status"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => status.refetch()} loading={status.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(status.error)}
-          </Alert>
+          <QueryError query={status} title="Could not load the Google Calendar status" />
         </CardContent>
       ) : !status.data.configured ? (
         <NotConfigured />

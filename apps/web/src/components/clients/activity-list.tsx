@@ -17,12 +17,11 @@ import {
   useStages,
   useTimeZone,
 } from "../../lib/clients";
-import { userMessage } from "../../lib/errors";
 import { formatDateTime, relativeTime } from "../../lib/format";
 import { formatWhen } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
-import { Alert } from "../ui/alert";
+import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
 import { Skeleton } from "../ui/skeleton";
 
@@ -271,18 +270,7 @@ export function ActivityList({ clientId }: { clientId: string }) {
     );
   }
   if (activity.isError) {
-    return (
-      <Alert
-        variant="error"
-        action={
-          <Button variant="secondary" size="sm" onClick={() => activity.refetch()}>
-            Retry
-          </Button>
-        }
-      >
-        {userMessage(activity.error)}
-      </Alert>
-    );
+    return <QueryError query={activity} />;
   }
   const items = activity.data.pages.flatMap((p) => p.items);
   if (items.length === 0) return <p className="text-sm text-zinc-500">Nothing has happened yet.</p>;

@@ -4,6 +4,7 @@ import { type Note, useTimeZone } from "../../lib/clients";
 import { isStaleVersion, userMessage } from "../../lib/errors";
 import { formatDateTime, relativeTime } from "../../lib/format";
 import { trpc } from "../../lib/trpc";
+import { QueryError } from "../query-state";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -39,16 +40,7 @@ export function NotesSection({ clientId }: { clientId: string }) {
           ))}
         </div>
       ) : notes.isError ? (
-        <Alert
-          variant="error"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => notes.refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(notes.error)}
-        </Alert>
+        <QueryError query={notes} />
       ) : notes.data.length === 0 ? (
         <div className="flex flex-col items-center rounded-lg border border-dashed border-zinc-200 px-4 py-8 text-center">
           <StickyNote className="mb-2 size-6 text-zinc-300" aria-hidden="true" />

@@ -1,7 +1,6 @@
 import { nextStatuses } from "@crm/shared";
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
 import {
-  ArrowLeft,
   CalendarDays,
   CalendarX,
   Clock,
@@ -20,6 +19,8 @@ import { TimeZoneNotice } from "../../../components/bookings/time-zone-notice";
 import type { BookingView } from "../../../components/bookings/types";
 import { useBookingActions } from "../../../components/bookings/use-booking-actions";
 import { BookingSyncAlerts, BusyBlockClient, InGoogleBadge } from "../../../components/calendar-sync/booking-sync-info";
+import { BackLink } from "../../../components/page-header";
+import { QueryError } from "../../../components/query-state";
 import { ReminderStatus } from "../../../components/reminders/reminder-status";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -55,13 +56,7 @@ function BookingPage() {
 
   return (
     <>
-      <Link
-        to="/bookings"
-        className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
-      >
-        <ArrowLeft className="size-4" aria-hidden="true" />
-        Bookings
-      </Link>
+      <BackLink to="/bookings">Bookings</BackLink>
       <TimeZoneNotice />
       {booking.isPending ? (
         <DetailSkeleton />
@@ -78,17 +73,7 @@ function BookingPage() {
             }
           />
         ) : (
-          <Alert
-            variant="error"
-            title="Could not load this booking"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => booking.refetch()} loading={booking.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(booking.error)}
-          </Alert>
+          <QueryError query={booking} title="Could not load this booking" />
         )
       ) : (
         <BookingDetail booking={booking.data} />

@@ -1,5 +1,5 @@
 import { keepPreviousData } from "@tanstack/react-query";
-import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
+import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { CalendarPlus, List } from "lucide-react";
 import { useCallback, useState } from "react";
 import { type BookingDraft, BookingFormDialog } from "../../../components/bookings/booking-form";
@@ -9,9 +9,8 @@ import { BookingCalendar, type VisibleRange } from "../../../components/calendar
 import { CALENDAR_VIEWS, type CalendarView } from "../../../components/calendar/views";
 import { PageHeader } from "../../../components/page-header";
 import { QueryError } from "../../../components/query-state";
-import { ButtonLink } from "../../../components/ui/button-link";
-import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
+import { ButtonLink } from "../../../components/ui/button-link";
 import { useToast } from "../../../components/ui/toast";
 import { userMessage } from "../../../lib/errors";
 import { dayKey, formatDateTime, useUserTimeZone } from "../../../lib/time";

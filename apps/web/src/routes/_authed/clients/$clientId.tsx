@@ -1,5 +1,5 @@
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
-import { ArrowLeft, Building2, Mail, Pencil, Phone, SearchX, Trash2 } from "lucide-react";
+import { Building2, Mail, Pencil, Phone, SearchX, Trash2 } from "lucide-react";
 import { type FormEvent, type ReactNode, useRef, useState } from "react";
 import { ActivityList } from "../../../components/clients/activity-list";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../components/clients/bits";
@@ -13,7 +13,8 @@ import {
   valuesFromClient,
 } from "../../../components/clients/client-form";
 import { NotesSection } from "../../../components/clients/notes";
-import { PageHeader } from "../../../components/page-header";
+import { BackLink, PageHeader } from "../../../components/page-header";
+import { QueryError } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
@@ -50,41 +51,19 @@ function ClientPage() {
     }
     return (
       <>
-        <BackLink />
-        <Alert
-          variant="error"
-          title="Could not load this client"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => client.refetch()} loading={client.isFetching}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(client.error)}
-        </Alert>
+        <BackLink to="/clients">Clients</BackLink>
+        <QueryError query={client} title="Could not load this client" />
       </>
     );
   }
   return <ClientDetail key={client.data.id} client={client.data} />;
 }
 
-function BackLink() {
-  return (
-    <Link
-      to="/clients"
-      className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
-    >
-      <ArrowLeft className="size-4" aria-hidden="true" />
-      Clients
-    </Link>
-  );
-}
-
 function ClientGone() {
   useDocumentTitle("Client not found");
   return (
     <>
-      <BackLink />
+      <BackLink to="/clients">Clients</BackLink>
       <EmptyState
         icon={SearchX}
         title="This client no longer exists"
@@ -189,7 +168,7 @@ function ClientDetail({ client }: { client: ClientView }) {
 
   return (
     <>
-      <BackLink />
+      <BackLink to="/clients">Clients</BackLink>
       <div className="flex items-start gap-4">
         <ClientAvatar name={client.name} size="lg" className="mt-0.5 hidden sm:flex" />
         <div className="min-w-0 flex-1">

@@ -1,8 +1,8 @@
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
-import { ArrowLeft, RotateCcw, Trash2 } from "lucide-react";
+import { RotateCcw, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { ClientAvatar } from "../../../components/clients/bits";
-import { PageHeader } from "../../../components/page-header";
+import { BackLink, PageHeader } from "../../../components/page-header";
 import { LoadMore, QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
@@ -25,13 +25,7 @@ function TrashPage() {
   const items = trash.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
-      <Link
-        to="/clients"
-        className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
-      >
-        <ArrowLeft className="size-4" aria-hidden="true" />
-        Clients
-      </Link>
+      <BackLink to="/clients">Clients</BackLink>
       <PageHeader
         title="Trash"
         description="Deleted clients stay here for 90 days, with their notes, and can be restored until then."

@@ -3,12 +3,10 @@ import { Plus, RotateCw } from "lucide-react";
 import { useCallback, useState } from "react";
 import { NewClientDialog } from "../../../components/clients/new-client-dialog";
 import { PageHeader } from "../../../components/page-header";
-import { QueryState } from "../../../components/query-state";
 import { PipelineBoard } from "../../../components/pipeline/board";
-import { Alert } from "../../../components/ui/alert";
+import { QueryState } from "../../../components/query-state";
 import { Button } from "../../../components/ui/button";
 import { Skeleton } from "../../../components/ui/skeleton";
-import { userMessage } from "../../../lib/errors";
 import { trpc } from "../../../lib/trpc";
 
 /** How often the board asks whether something changed elsewhere (another tab, device or import). */
@@ -74,14 +72,8 @@ function PipelinePage() {
         }
       />
       <NewClientDialog open={creating} onOpenChange={setCreating} />
-      <QueryState
-        query={board}
-        pending={<BoardSkeleton />}
-        errorTitle="Could not load the pipeline"
-      >
-        {(data) => (
-          <PipelineBoard board={data} onBusyChange={onBusyChange} />
-        )}
+      <QueryState query={board} pending={<BoardSkeleton />} errorTitle="Could not load the pipeline">
+        {(data) => <PipelineBoard board={data} onBusyChange={onBusyChange} />}
       </QueryState>
     </>
   );

@@ -4,8 +4,8 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { GoogleCalendarCard } from "../../../components/calendar-sync/google-calendar-card";
 import { FailedJobs } from "../../../components/jobs/failed-jobs";
 import { PageHeader } from "../../../components/page-header";
-import { QueryState } from "../../../components/query-state";
 import { PasswordInput } from "../../../components/password-input";
+import { QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
@@ -16,7 +16,7 @@ import { Select } from "../../../components/ui/select";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { useToast } from "../../../components/ui/toast";
 import { useCurrentUser } from "../../../lib/auth";
-import { type FormErrors, formErrorsFrom, hasErrors, userMessage, validate } from "../../../lib/errors";
+import { type FormErrors, formErrorsFrom, hasErrors, validate } from "../../../lib/errors";
 import { phoneRegionOptions, timeZoneOptions } from "../../../lib/regions";
 import { trpc } from "../../../lib/trpc";
 
@@ -69,14 +69,8 @@ function SettingsPage() {
             {connectError}
           </Alert>
         ) : null}
-        <QueryState
-          query={settings}
-          pending={<ProfileSkeleton />}
-          errorTitle="Could not load your settings"
-        >
-          {(user) => (
-            <ProfileForm key={user.id} user={user} />
-          )}
+        <QueryState query={settings} pending={<ProfileSkeleton />} errorTitle="Could not load your settings">
+          {(user) => <ProfileForm key={user.id} user={user} />}
         </QueryState>
         <GoogleCalendarCard justConnected={justConnected} />
         <PasswordForm />
