@@ -20,14 +20,14 @@ import { Logo } from "./logo";
 import { Dialog, DialogTrigger, SheetContent } from "./ui/dialog";
 import { Spinner } from "./ui/spinner";
 
-type NavPath = "/clients" | "/pipeline" | "/calendar" | "/bookings" | "/import" | "/emails" | "/settings";
+type NavPath = "/clients" | "/pipeline" | "/calendar" | "/bookings" | "/imports" | "/emails" | "/settings";
 
 const mainNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
   { to: "/clients", label: "Clients", icon: UsersRound },
   { to: "/pipeline", label: "Pipeline", icon: SquareKanban },
   { to: "/calendar", label: "Calendar", icon: CalendarDays },
   { to: "/bookings", label: "Bookings", icon: CalendarCheck },
-  { to: "/import", label: "Import", icon: FileUp },
+  { to: "/imports", label: "Import", icon: FileUp },
   { to: "/emails", label: "Sent emails", icon: Mail },
 ];
 const secondaryNav: { to: NavPath; label: string; icon: LucideIcon }[] = [

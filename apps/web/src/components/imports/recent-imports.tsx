@@ -70,7 +70,7 @@ export function RecentImports() {
           return (
             <li key={item.id}>
               <Link
-                to="/import"
+                to="/imports"
                 search={{ id: item.id }}
                 className="group flex items-center gap-4 px-6 py-3.5 transition-colors last:rounded-b-xl hover:bg-zinc-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
               >

@@ -45,7 +45,7 @@ export function ClientsEmpty({
             New client
           </Button>
           <Button variant="secondary" asChild>
-            <Link to="/import">Import clients</Link>
+            <Link to="/imports">Import clients</Link>
           </Button>
         </div>
       }

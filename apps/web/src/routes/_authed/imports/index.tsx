@@ -22,7 +22,7 @@ export interface ImportSearch {
   id?: string;
 }
 
-export const Route = createFileRoute("/_authed/import/")({
+export const Route = createFileRoute("/_authed/imports/")({
   validateSearch: (search: Record<string, unknown>): ImportSearch => ({
     id: typeof search.id === "string" && UUID.test(search.id) ? search.id : undefined,
   }),
@@ -39,7 +39,7 @@ function ImportPage() {
         actions={
           id ? (
             <Button variant="ghost" asChild>
-              <Link to="/import">
+              <Link to="/imports">
                 <ArrowLeft className="size-4" aria-hidden="true" />
                 All imports
               </Link>
@@ -113,7 +113,7 @@ function ImportDetail({ id }: { id: string }) {
         action={
           missing ? (
             <Button variant="secondary" size="sm" asChild>
-              <Link to="/import">Back to imports</Link>
+              <Link to="/imports">Back to imports</Link>
             </Button>
           ) : (
             <Button
