@@ -304,7 +304,7 @@ export function ActivityList({ clientId }: { clientId: string }) {
                   </p>
                 ) : null}
                 <time
-                  className="mt-0.5 block text-xs text-zinc-400"
+                  className="mt-0.5 block text-xs text-zinc-500"
                   dateTime={item.createdAt.toISOString()}
                   title={formatDateTime(item.createdAt, zone)}
                 >

@@ -51,7 +51,7 @@ function FileLine({ status }: { status: ImportStatus }) {
   const verb = status.finishedAt ? "Finished" : status.startedAt ? "Started" : "Uploaded";
   return (
     <div className="flex items-center gap-3 text-sm text-zinc-500">
-      <FileSpreadsheet className="size-4 shrink-0 text-zinc-400" aria-hidden="true" />
+      <FileSpreadsheet className="size-4 shrink-0 text-zinc-500" aria-hidden="true" />
       <span className="min-w-0 truncate font-medium text-zinc-700" title={status.filename}>
         {status.filename}
       </span>
@@ -248,7 +248,7 @@ function Summary({ status, onImportAnother }: { status: ImportStatus; onImportAn
                 <tbody className="divide-y divide-zinc-100">
                   {status.failures.map((f) => (
                     <tr key={f.line} data-line={f.line}>
-                      <td className="py-2.5 pr-3 pl-6 text-right align-top text-zinc-400 tabular-nums">{f.line}</td>
+                      <td className="py-2.5 pr-3 pl-6 text-right align-top text-zinc-500 tabular-nums">{f.line}</td>
                       <td
                         className={cn(
                           "py-2.5 pr-6 pl-3",
@@ -280,7 +280,7 @@ function Stat({ label, value, tone }: { label: string; value: number; tone: keyo
   return (
     <div className="rounded-lg border border-zinc-200 bg-zinc-50/60 px-4 py-3" data-stat={label}>
       <dt className="text-sm text-zinc-500">{label}</dt>
-      <dd className={cn("mt-0.5 text-2xl font-semibold tabular-nums", value > 0 ? statTones[tone] : "text-zinc-400")}>
+      <dd className={cn("mt-0.5 text-2xl font-semibold tabular-nums", value > 0 ? statTones[tone] : "text-zinc-500")}>
         {value.toLocaleString()}
       </dd>
     </div>
@@ -298,7 +298,7 @@ function Stopped({ status, onImportAnother }: { status: ImportStatus; onImportAn
           </Alert>
         ) : (
           <div className="flex gap-3">
-            <CircleSlash className="mt-0.5 size-5 shrink-0 text-zinc-400" aria-hidden="true" />
+            <CircleSlash className="mt-0.5 size-5 shrink-0 text-zinc-500" aria-hidden="true" />
             <div>
               <p className="font-medium text-zinc-900">Import cancelled</p>
               <p className="mt-0.5 text-sm text-zinc-500">

@@ -74,7 +74,7 @@ export function MappingTable({ headers, rows, mapping, onChange, disabled }: Map
                     className="max-w-36 py-2.5 pr-3 pl-4 text-left font-medium text-zinc-900 sm:max-w-56 sm:pr-4 sm:pl-6"
                   >
                     <span className="block truncate" title={column.header}>
-                      {column.header || <span className="text-zinc-400 italic">Column {column.index + 1}</span>}
+                      {column.header || <span className="text-zinc-500 italic">Column {column.index + 1}</span>}
                     </span>
                   </th>
                   <td className="hidden max-w-72 px-4 py-2.5 text-zinc-500 md:table-cell">

@@ -54,7 +54,7 @@ export function PreviewTable({ headers, rows, mapping, existingLines }: PreviewT
               )}
             >
               <tr>
-                <td className="py-2.5 pr-3 pl-6 text-right text-zinc-400 tabular-nums">{row.line}</td>
+                <td className="py-2.5 pr-3 pl-6 text-right text-zinc-500 tabular-nums">{row.line}</td>
                 <td className="px-3 py-2.5 whitespace-nowrap">
                   {invalid ? (
                     <span className="inline-flex items-center gap-1.5 font-medium text-red-700">

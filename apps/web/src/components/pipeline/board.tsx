@@ -435,8 +435,8 @@ function StageColumn({
         {cards.length === 0 ? (
           <div
             className={cn(
-              "flex h-24 items-center justify-center rounded-lg border-2 border-dashed text-xs text-zinc-400",
-              isOver ? "border-indigo-300 bg-white/60 text-indigo-500" : "border-zinc-300/80",
+              "flex h-24 items-center justify-center rounded-lg border-2 border-dashed text-xs text-zinc-600",
+              isOver ? "border-indigo-300 bg-white/60 text-indigo-700" : "border-zinc-300/80",
             )}
           >
             Drop clients here

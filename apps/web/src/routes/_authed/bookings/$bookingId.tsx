@@ -147,7 +147,7 @@ function BookingDetail({ booking }: { booking: BookingView }) {
               )}
               {clientZone ? (
                 <p className="mt-1 flex items-center gap-1.5 text-zinc-700">
-                  <Globe className="size-3.5 text-zinc-400" aria-hidden="true" />
+                  <Globe className="size-3.5 text-zinc-500" aria-hidden="true" />
                   <span className="tabular-nums">
                     {dayKey(booking.startsAt, clientZone) !== dayKey(booking.startsAt, zone)
                       ? `${formatShortDate(booking.startsAt, clientZone)}, `
@@ -174,13 +174,13 @@ function BookingDetail({ booking }: { booking: BookingView }) {
               )}
             </DetailRow>
             <DetailRow icon={MapPin} label="Location">
-              {booking.location ? <Location value={booking.location} /> : <span className="text-zinc-400">None</span>}
+              {booking.location ? <Location value={booking.location} /> : <span className="text-zinc-500">None</span>}
             </DetailRow>
             <DetailRow icon={StickyNote} label="Notes">
               {booking.notes ? (
                 <p className="whitespace-pre-wrap text-zinc-800">{booking.notes}</p>
               ) : (
-                <span className="text-zinc-400">None</span>
+                <span className="text-zinc-500">None</span>
               )}
             </DetailRow>
           </CardContent>
@@ -288,7 +288,7 @@ function BookingDetail({ booking }: { booking: BookingView }) {
 function DetailRow({ icon: Icon, label, children }: { icon: typeof Clock; label: string; children: ReactNode }) {
   return (
     <div className="flex gap-4 px-6 py-4 text-sm">
-      <Icon className="mt-0.5 size-4 shrink-0 text-zinc-400" aria-hidden="true" />
+      <Icon className="mt-0.5 size-4 shrink-0 text-zinc-500" aria-hidden="true" />
       <div className="min-w-0 flex-1">
         <h2 className="mb-0.5 text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</h2>
         {children}

@@ -190,7 +190,7 @@ function FilterChip({
       )}
     >
       {label}
-      <span className={cn("text-xs tabular-nums", active ? "text-indigo-500" : "text-zinc-400")}>{count}</span>
+      <span className={cn("text-xs tabular-nums", active ? "text-indigo-700" : "text-zinc-500")}>{count}</span>
     </Link>
   );
 }

@@ -179,7 +179,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                 <StatusBadge status={client.status} />
                 {client.company ? (
                   <span className="inline-flex items-center gap-1.5">
-                    <Building2 className="size-3.5 text-zinc-400" aria-hidden="true" />
+                    <Building2 className="size-3.5 text-zinc-500" aria-hidden="true" />
                     {client.company}
                   </span>
                 ) : null}
@@ -233,7 +233,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                       href={`mailto:${client.email}`}
                       className="flex min-w-0 items-center gap-1.5 hover:text-indigo-700"
                     >
-                      <Mail className="size-3.5 shrink-0 text-zinc-400" aria-hidden="true" />
+                      <Mail className="size-3.5 shrink-0 text-zinc-500" aria-hidden="true" />
                       <span className="truncate">{client.email}</span>
                     </a>
                   ) : null}
@@ -244,7 +244,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                       href={`tel:${client.phone}`}
                       className="inline-flex items-center gap-1.5 tabular-nums hover:text-indigo-700"
                     >
-                      <Phone className="size-3.5 text-zinc-400" aria-hidden="true" />
+                      <Phone className="size-3.5 text-zinc-500" aria-hidden="true" />
                       {phone(client.phone)}
                     </a>
                   ) : null}
@@ -300,7 +300,7 @@ function Detail({ label, children, wide }: { label: string; children: ReactNode;
       <dt className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
       <dd className="mt-1 min-w-0 truncate text-sm text-zinc-900">
         {children === null || children === undefined || children === "" ? (
-          <span className="text-zinc-400">—</span>
+          <span className="text-zinc-500">—</span>
         ) : (
           children
         )}

@@ -155,7 +155,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
               Attempts
             </th>
             <th scope="col" className="hidden px-4 py-2.5 text-left font-medium lg:table-cell">
-              When <span className="font-normal text-zinc-400">({zone})</span>
+              When <span className="font-normal text-zinc-500">({zone})</span>
             </th>
             <th scope="col" className="hidden py-2.5 pr-5 pl-4 text-right font-medium sm:table-cell">
               <span className="sr-only">Booking</span>
@@ -179,7 +179,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                     {email.booking.clientEmail}
                   </span>
                 ) : (
-                  <span className="text-zinc-400" title="Filled in when the email is sent">
+                  <span className="text-zinc-500" title="Filled in when the email is sent">
                     —
                   </span>
                 )}
@@ -213,7 +213,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                     {email.booking.title} · {formatWhen(email.booking.startsAt, zone)}
                   </span>
                 ) : (
-                  <span className="text-zinc-400">Written when it is sent</span>
+                  <span className="text-zinc-500">Written when it is sent</span>
                 )}
                 {email.text ? <MessageText text={email.text} /> : null}
               </td>
