@@ -17,12 +17,12 @@ import {
   useStages,
   useTimeZone,
 } from "../../lib/clients";
-import { formatDateTime, relativeTime } from "../../lib/format";
 import { formatWhen } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
 import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
+import { RelativeTime } from "../ui/relative-time";
 import { Skeleton } from "../ui/skeleton";
 
 const FIELD_NAMES: Record<string, string> = {
@@ -303,13 +303,7 @@ export function ActivityList({ clientId }: { clientId: string }) {
                     {quote}
                   </p>
                 ) : null}
-                <time
-                  className="mt-0.5 block text-xs text-zinc-500"
-                  dateTime={item.createdAt.toISOString()}
-                  title={formatDateTime(item.createdAt, zone)}
-                >
-                  {relativeTime(item.createdAt, zone)}
-                </time>
+                <RelativeTime at={item.createdAt} zone={zone} className="mt-0.5 block text-xs text-zinc-500" />
               </div>
             </li>
           );

@@ -9,6 +9,7 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../ui/card";
 import { Dialog, DialogClose, DialogContent } from "../ui/dialog";
+import { Th } from "../ui/table";
 import { useToast } from "../ui/toast";
 import { downloadText, type ImportStatus, isActive } from "./shared";
 
@@ -237,12 +238,8 @@ function Summary({ status, onImportAnother }: { status: ImportStatus; onImportAn
                 <caption className="sr-only">Rows that were not imported, and why</caption>
                 <thead className="sticky top-0 border-y border-zinc-200 bg-zinc-50 text-xs text-zinc-500">
                   <tr>
-                    <th scope="col" className="w-20 py-2.5 pr-3 pl-6 text-right font-medium">
-                      Line
-                    </th>
-                    <th scope="col" className="py-2.5 pr-6 pl-3 text-left font-medium">
-                      Problem
-                    </th>
+                    <Th className="w-20 pr-3 pl-6 text-right">Line</Th>
+                    <Th className="pr-6 pl-3">Problem</Th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-zinc-100">

@@ -7,11 +7,12 @@ import { LoadMore, QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
+import { RelativeTime } from "../../../components/ui/relative-time";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { useToast } from "../../../components/ui/toast";
 import { useTimeZone } from "../../../lib/clients";
 import { duplicateClientOf, userMessage } from "../../../lib/errors";
-import { formatDate, formatDateTime, relativeTime } from "../../../lib/format";
+import { formatDate, formatDateTime } from "../../../lib/format";
 import { type RouterOutputs, trpc } from "../../../lib/trpc";
 
 type TrashItem = RouterOutputs["clients"]["trash"]["items"][number];
@@ -111,11 +112,7 @@ function TrashRow({ item }: { item: TrashItem }) {
             <p className="truncate font-medium text-zinc-900">{item.name}</p>
             <p className="text-sm text-zinc-500">
               {item.email && item.email !== item.name ? <span className="break-all">{item.email} · </span> : null}
-              Deleted{" "}
-              <time dateTime={deletedAt.toISOString()} title={formatDateTime(deletedAt, zone)}>
-                {relativeTime(deletedAt, zone)}
-              </time>{" "}
-              · Purged on{" "}
+              Deleted <RelativeTime at={deletedAt} zone={zone} /> · Purged on{" "}
               <time dateTime={item.purgeAt.toISOString()} title={formatDateTime(item.purgeAt, zone)}>
                 {formatDate(item.purgeAt, zone)}
               </time>

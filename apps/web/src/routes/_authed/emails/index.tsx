@@ -8,6 +8,7 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
+import { Th } from "../../../components/ui/table";
 import { formatFull, formatWhen, useUserTimeZone } from "../../../lib/time";
 import { type RouterOutputs, trpc } from "../../../lib/trpc";
 import { cn } from "../../../lib/utils";
@@ -142,24 +143,16 @@ function EmailTable({ items }: { items: readonly Email[] }) {
         <caption className="sr-only">Emails, newest first. Times are in {zone}.</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
           <tr>
-            <th scope="col" className="py-2.5 pr-4 pl-4 text-left font-medium sm:pl-5">
-              To
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium sm:table-cell">
-              Subject
-            </th>
-            <th scope="col" className="px-4 py-2.5 text-left font-medium">
-              Status
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-right font-medium md:table-cell">
-              Attempts
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium lg:table-cell">
+            <Th className="pr-4 pl-4 sm:pl-5">To</Th>
+            <Th className="hidden sm:table-cell">Subject</Th>
+            <Th>Status</Th>
+            <Th className="hidden text-right md:table-cell">Attempts</Th>
+            <Th className="hidden lg:table-cell">
               When <span className="font-normal text-zinc-500">({zone})</span>
-            </th>
-            <th scope="col" className="hidden py-2.5 pr-5 pl-4 text-right font-medium sm:table-cell">
+            </Th>
+            <Th className="hidden pr-5 pl-4 text-right sm:table-cell">
               <span className="sr-only">Booking</span>
-            </th>
+            </Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">

@@ -2,10 +2,11 @@ import type { ClientSort } from "@crm/shared";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../../components/clients/bits";
+import { RelativeTime } from "../../../../components/ui/relative-time";
 import { Skeleton } from "../../../../components/ui/skeleton";
 import { Spinner } from "../../../../components/ui/spinner";
+import { Th } from "../../../../components/ui/table";
 import { type ClientView, SORT_LABELS, usePhoneFormatter, useStages, useTimeZone } from "../../../../lib/clients";
-import { formatDateTime, relativeTime } from "../../../../lib/format";
 import { cn } from "../../../../lib/utils";
 
 type SortKey = "name" | "created" | "updated" | "status";
@@ -99,19 +100,11 @@ export function ClientsTable({
         <thead className="border-b border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
           <tr>
             <SortHeader label="Name" sortKey="name" {...headers} className="pl-5" />
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium lg:table-cell">
-              Phone
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium md:table-cell">
-              Company
-            </th>
+            <Th className="hidden lg:table-cell">Phone</Th>
+            <Th className="hidden md:table-cell">Company</Th>
             <SortHeader label="Status" sortKey="status" {...headers} />
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium lg:table-cell">
-              Stage
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium xl:table-cell">
-              Tags
-            </th>
+            <Th className="hidden lg:table-cell">Stage</Th>
+            <Th className="hidden xl:table-cell">Tags</Th>
             <SortHeader label="Updated" sortKey="updated" {...headers} className="hidden pr-5 2xl:table-cell" />
           </tr>
         </thead>
@@ -164,9 +157,7 @@ export function ClientsTable({
                 )}
               </td>
               <td className="hidden py-3 pr-5 pl-4 whitespace-nowrap text-zinc-500 2xl:table-cell">
-                <time dateTime={client.updatedAt.toISOString()} title={formatDateTime(client.updatedAt, zone)}>
-                  {relativeTime(client.updatedAt, zone)}
-                </time>
+                <RelativeTime at={client.updatedAt} zone={zone} />
               </td>
             </tr>
           ))}
