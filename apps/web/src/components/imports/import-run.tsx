@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { CircleCheck, CircleSlash, Download, FilePlus2, FileSpreadsheet, UsersRound } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
+import { downloadText } from "../../lib/download";
 import { userMessage } from "../../lib/errors";
 import { formatFull, formatShort, useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
@@ -11,7 +12,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Dialog, DialogClose, DialogContent } from "../ui/dialog";
 import { Th } from "../ui/table";
 import { useToast } from "../ui/toast";
-import { downloadText, type ImportStatus, isActive } from "./shared";
+import { type ImportStatus, isActive } from "./shared";
 
 export interface ImportRunProps {
   status: ImportStatus;
@@ -173,7 +174,7 @@ function Summary({ status, onImportAnother }: { status: ImportStatus; onImportAn
     setDownloading(true);
     try {
       const file = await utils.imports.failedRows.fetch({ id: status.id }, { staleTime: 0 });
-      downloadText(file.filename, file.content);
+      downloadText(file.filename, file.content, "text/csv;charset=utf-8");
     } catch (error) {
       toast({ title: "Could not download the rows", description: userMessage(error), variant: "error" });
     } finally {
