@@ -23,7 +23,7 @@ import { cn } from "../../lib/utils";
 import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
 import { RelativeTime } from "../ui/relative-time";
-import { Skeleton } from "../ui/skeleton";
+import { Skeleton, SkeletonLines } from "../ui/skeleton";
 
 const FIELD_NAMES: Record<string, string> = {
   firstName: "first name",
@@ -260,10 +260,7 @@ export function ActivityList({ clientId }: { clientId: string }) {
         {["a", "b", "c"].map((k) => (
           <div key={k} className="flex gap-3">
             <Skeleton className="size-7 rounded-full" />
-            <div className="flex-1 space-y-1.5">
-              <Skeleton className="h-3.5 w-3/4" />
-              <Skeleton className="h-3 w-20" />
-            </div>
+            <SkeletonLines lines={["h-3.5 w-3/4", "h-3 w-20"]} />
           </div>
         ))}
       </div>

@@ -12,7 +12,7 @@ import { QueryState } from "../../../components/query-state";
 import { Button } from "../../../components/ui/button";
 import { ButtonLink } from "../../../components/ui/button-link";
 import { EmptyState } from "../../../components/ui/empty-state";
-import { Skeleton } from "../../../components/ui/skeleton";
+import { Skeleton, SkeletonLines } from "../../../components/ui/skeleton";
 import { useUserTimeZone } from "../../../lib/time";
 import { trpc } from "../../../lib/trpc";
 import { cn } from "../../../lib/utils";
@@ -205,10 +205,7 @@ function AgendaSkeleton() {
             {["1", "2", "3"].map((r) => (
               <div key={r} className="flex items-center gap-4 px-4 py-3">
                 <Skeleton className="h-4 w-20" />
-                <div className="flex-1 space-y-1.5">
-                  <Skeleton className="h-4 w-1/3" />
-                  <Skeleton className="h-3 w-1/4" />
-                </div>
+                <SkeletonLines lines={["h-4 w-1/3", "h-3 w-1/4"]} />
                 <Skeleton className="h-5 w-20 rounded-full" />
               </div>
             ))}

@@ -8,7 +8,7 @@ import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { RelativeTime } from "../../../components/ui/relative-time";
-import { Skeleton } from "../../../components/ui/skeleton";
+import { Skeleton, SkeletonLines } from "../../../components/ui/skeleton";
 import { useToast } from "../../../components/ui/toast";
 import { useTimeZone } from "../../../lib/clients";
 import { duplicateClientOf, userMessage } from "../../../lib/errors";
@@ -38,10 +38,7 @@ function TrashPage() {
             {["a", "b", "c"].map((k) => (
               <div key={k} className="flex items-center gap-4 px-5 py-4">
                 <Skeleton className="size-9 rounded-full" />
-                <div className="flex-1 space-y-1.5">
-                  <Skeleton className="h-4 w-40" />
-                  <Skeleton className="h-3 w-64" />
-                </div>
+                <SkeletonLines lines={["h-4 w-40", "h-3 w-64"]} />
                 <Skeleton className="h-8 w-24" />
               </div>
             ))}

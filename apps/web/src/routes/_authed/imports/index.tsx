@@ -11,7 +11,7 @@ import { PageHeader } from "../../../components/page-header";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardHeader } from "../../../components/ui/card";
-import { Skeleton } from "../../../components/ui/skeleton";
+import { Skeleton, SkeletonLines } from "../../../components/ui/skeleton";
 import { errorCode, userMessage } from "../../../lib/errors";
 import { trpc } from "../../../lib/trpc";
 
@@ -144,10 +144,7 @@ function DetailSkeleton() {
       <Card>
         <CardContent className="flex items-center gap-4">
           <Skeleton className="size-11 rounded-xl" />
-          <div className="flex-1 space-y-2">
-            <Skeleton className="h-4 w-48" />
-            <Skeleton className="h-4 w-72" />
-          </div>
+          <SkeletonLines lines={["h-4 w-48", "h-4 w-72"]} className="space-y-2" />
         </CardContent>
       </Card>
       <Card>

@@ -3,7 +3,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../../components/clients/bits";
 import { RelativeTime } from "../../../../components/ui/relative-time";
-import { Skeleton } from "../../../../components/ui/skeleton";
+import { Skeleton, SkeletonLines } from "../../../../components/ui/skeleton";
 import { Spinner } from "../../../../components/ui/spinner";
 import { Th } from "../../../../components/ui/table";
 import { type ClientView, SORT_LABELS, usePhoneFormatter, useStages, useTimeZone } from "../../../../lib/clients";
@@ -180,10 +180,7 @@ export function TableSkeleton() {
         // biome-ignore lint/suspicious/noArrayIndexKey: static placeholders
         <div key={i} className="flex items-center gap-4 border-b border-zinc-100 px-5 py-3.5 last:border-0">
           <Skeleton className="size-7 rounded-full" />
-          <div className="flex-1 space-y-1.5">
-            <Skeleton className="h-3.5 w-40" />
-            <Skeleton className="h-3 w-56" />
-          </div>
+          <SkeletonLines lines={["h-3.5 w-40", "h-3 w-56"]} />
           <Skeleton className="hidden h-3.5 w-28 lg:block" />
           <Skeleton className="hidden h-3.5 w-24 md:block" />
           <Skeleton className="h-5 w-16 rounded-full" />
