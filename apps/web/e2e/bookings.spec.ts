@@ -169,6 +169,16 @@ test("the bookings page lists upcoming bookings by day, filters by status, and s
   await screenshot(page, "bookings-past");
 });
 
+test("booking form: a booking without a client says so and puts the focus on the client field", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/bookings");
+  await page.getByRole("button", { name: "New booking" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "New booking" });
+  await dialog.getByRole("button", { name: "Book session" }).click();
+  await expect(dialog.getByText("Choose a client")).toBeVisible();
+  await expect(dialog.getByRole("combobox", { name: "Client", exact: true })).toBeFocused();
+});
+
 test("booking form: a time the clocks skip is refused, a repeated one is explained, the client's zone shown", async ({
   page,
 }) => {
