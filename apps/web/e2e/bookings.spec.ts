@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { chooseClient, createBooking, createClient, localDay, localInstant, ZONE } from "./booking-helpers";
-import { screenshot, signUp } from "./helpers";
+import { notifications, screenshot, signUp } from "./helpers";
 
 test.use({ timezoneId: ZONE });
 // Each test signs up and seeds bookings over the API; leave room on a busy machine.
@@ -42,7 +42,7 @@ test("a second booking in a taken slot is refused, with a warning before submitt
   await expect(warning).toBeHidden();
   await dialog.getByRole("button", { name: "Book session" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByText("Booking created")).toBeVisible();
+  await expect(notifications(page).getByText("Booking created")).toBeVisible();
   const rows = page.getByRole("link", { name: /Intro call|Coaching/ });
   await expect(rows).toHaveCount(2);
   await expect(page.getByRole("link", { name: /Intro call/ })).toContainText("11:00–12:00");
@@ -64,10 +64,10 @@ test("confirm, then complete a booking that has started; only valid next statuse
   await screenshot(page, "booking-detail");
 
   await status.getByRole("button", { name: "Confirm" }).click();
-  await expect(page.getByText("Booking confirmed")).toBeVisible();
+  await expect(notifications(page).getByText("Booking confirmed")).toBeVisible();
   await expect(status.getByRole("button")).toHaveText(["Mark completed", "Cancel booking"]);
   await status.getByRole("button", { name: "Mark completed" }).click();
-  await expect(page.getByText("Booking completed")).toBeVisible();
+  await expect(notifications(page).getByText("Booking completed")).toBeVisible();
   await expect(status.getByRole("button")).toHaveCount(0);
   await expect(status).toContainText("Final: it can't change any more.");
   await screenshot(page, "booking-detail-completed");
@@ -127,7 +127,7 @@ test("edit and reschedule a booking from its page, download its .ics, then delet
   await page.getByRole("button", { name: "Delete booking" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete booking" }).click();
   await expect(page).toHaveURL(/\/bookings$/);
-  await expect(page.getByText("Booking deleted")).toBeVisible();
+  await expect(notifications(page).getByText("Booking deleted")).toBeVisible();
   await expect(page.getByText("Nothing booked yet")).toBeVisible();
 });
 
@@ -167,6 +167,16 @@ test("the bookings page lists upcoming bookings by day, filters by status, and s
   await page.getByRole("link", { name: /^All/ }).click();
   await expect(page.getByRole("link", { name: /Retrospective/ })).toBeVisible();
   await screenshot(page, "bookings-past");
+});
+
+test("booking form: a booking without a client says so and puts the focus on the client field", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/bookings");
+  await page.getByRole("button", { name: "New booking" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "New booking" });
+  await dialog.getByRole("button", { name: "Book session" }).click();
+  await expect(dialog.getByText("Choose a client")).toBeVisible();
+  await expect(dialog.getByRole("combobox", { name: "Client", exact: true })).toBeFocused();
 });
 
 test("booking form: a time the clocks skip is refused, a repeated one is explained, the client's zone shown", async ({
@@ -231,7 +241,7 @@ test("after switching time zone in Settings, times move and a notice says so", a
   await page.getByRole("option", { name: /Asia\/Kathmandu/ }).click();
   const kathmandu = await zone.inputValue();
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByText("Settings saved")).toBeVisible();
+  await expect(notifications(page).getByText("Settings saved")).toBeVisible();
 
   // Berlin is UTC+1 in winter and UTC+2 in summer; Kathmandu is UTC+5:45 all year.
   const expected = await page.evaluate(
@@ -273,7 +283,7 @@ test("the private calendar feed: create, copy, regenerate and turn off", async (
   await expect(url).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+\/feeds\/.+\.ics$/);
   const first = await url.inputValue();
   await card.getByRole("button", { name: "Copy feed URL" }).click();
-  await expect(page.getByText("Feed URL copied")).toBeVisible();
+  await expect(notifications(page).getByText("Feed URL copied")).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
   await screenshot(page, "bookings-feed");
 

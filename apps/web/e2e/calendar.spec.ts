@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { chooseClient, clickSlot, createBooking, createClient, localDay, localInstant, ZONE } from "./booking-helpers";
-import { screenshot, signUp } from "./helpers";
+import { notifications, screenshot, signUp } from "./helpers";
 
 test.use({ timezoneId: ZONE });
 // Each test signs up and seeds bookings over the API; leave room on a busy machine.
@@ -30,7 +30,7 @@ test("book a session by clicking a free slot in the week view", async ({ page })
   await screenshot(page, "booking-form");
   await dialog.getByRole("button", { name: "Book session" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByText("Booking created")).toBeVisible();
+  await expect(notifications(page).getByText("Booking created")).toBeVisible();
 
   const event = page.locator(".fc-event", { hasText: "Coaching" });
   await expect(event).toBeVisible();
@@ -214,12 +214,14 @@ test("drag a booking to reschedule it; a refused move goes back with the server'
   }
 
   await dragTo("13:00");
-  await expect(page.getByText("Could not move the booking")).toBeVisible();
-  await expect(page.getByText(/Time slot unavailable: "Fixed" with Maya Patel is booked then/)).toBeVisible();
+  await expect(notifications(page).getByText("Could not move the booking")).toBeVisible();
+  await expect(
+    notifications(page).getByText(/Time slot unavailable: "Fixed" with Maya Patel is booked then/),
+  ).toBeVisible();
   await expect(movable).toContainText("09:00");
 
   await dragTo("11:00");
-  await expect(page.getByText("Booking moved")).toBeVisible();
+  await expect(notifications(page).getByText("Booking moved")).toBeVisible();
   await expect(movable).toContainText("11:00");
   await page.reload();
   await expect(page.locator(".fc-timegrid-event", { hasText: "Movable" })).toContainText("11:00");

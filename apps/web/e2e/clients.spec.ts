@@ -245,7 +245,7 @@ test("delete a client to Trash, undo, and restore it from Trash", async ({ page 
   await expect(page).toHaveURL(/\/clients$/);
   await page.getByRole("link", { name: "Trash" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Trash" })).toBeVisible();
-  const row = page.getByRole("listitem").filter({ hasText: "Maya Patel" });
+  const row = page.getByRole("main").getByRole("listitem").filter({ hasText: "Maya Patel" });
   await expect(row).toContainText("Deleted just now");
   await expect(row).toContainText("Purged on");
 

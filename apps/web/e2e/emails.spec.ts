@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { expect, type Page, test } from "@playwright/test";
 import { mutate, query } from "./fixtures/api";
 import { E2E_RESEND_WEBHOOK_SECRET } from "./fixtures/resend";
-import { screenshot, signUp } from "./helpers";
+import { notifications, screenshot, signUp } from "./helpers";
 
 /** POSTs a Resend webhook signed the way Resend (Svix) signs it, with the server's secret. */
 async function postResendWebhook(page: Page, event: Record<string, unknown>) {
@@ -84,7 +84,7 @@ test("a booking's reminder shows up in Sent emails once the worker has sent it",
   const reminder = page.getByRole("region", { name: "Reminder email" });
   await expect(reminder).toContainText(/Reminder sent at/);
   await reminder.getByRole("button", { name: "Resend reminder" }).click();
-  await expect(page.getByText("Reminder on its way")).toBeVisible();
+  await expect(notifications(page).getByText("Reminder on its way")).toBeVisible();
   await expect(async () => {
     await page.goto("/emails");
     await expect(

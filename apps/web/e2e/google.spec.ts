@@ -1,6 +1,6 @@
 import { expect, type Page, request, test } from "@playwright/test";
 import { chooseClient, createClient, localDay, ZONE } from "./booking-helpers";
-import { screenshot, signUp, uniqueEmail } from "./helpers";
+import { notifications, screenshot, signUp, uniqueEmail } from "./helpers";
 
 test.use({ timezoneId: ZONE });
 test.describe.configure({ timeout: 120_000 });
@@ -54,7 +54,7 @@ test("connect Google Calendar, push a booking, pull a move made in Google, and s
   await screenshot(page, "google-consent");
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page).toHaveURL(/\/settings/);
-  await expect(page.getByText("Google Calendar connected")).toBeVisible();
+  await expect(notifications(page).getByText("Google Calendar connected")).toBeVisible();
   await expect(card.getByText(/Connected|Syncing/).first()).toBeVisible();
 
   // A booking made here appears in Google within seconds (the sync job runs on the server's worker).

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
 
@@ -54,4 +54,9 @@ export async function signIn(page: Page, email: string, password: string): Promi
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
+}
+
+/** The notifications region: a notice's text is looked for there, not mistaken for the page's own. */
+export function notifications(page: Page): Locator {
+  return page.getByRole("region", { name: "Notifications" });
 }

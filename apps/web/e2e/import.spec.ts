@@ -43,7 +43,7 @@ test("import an Outlook export: mapping, preview, duplicates, progress, summary 
   await chooseFile(page, OUTLOOK);
 
   // The import's id goes into the URL, so a reload (or coming back) shows the same import.
-  await expect(page).toHaveURL(/\/import\?id=[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(/\/imports\?id=[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { name: "Match the columns" })).toBeVisible();
   await expect(page.getByText("outlook-contacts.csv")).toBeVisible();
   await expect(page.getByText(/120 rows · 92 columns · comma-separated · UTF-8/)).toBeVisible();
@@ -144,7 +144,7 @@ test("import an Outlook export: mapping, preview, duplicates, progress, summary 
   await expect(recent).toContainText("118 created · 1 skipped · 1 failed");
   await screenshot(page, "import-recent");
   await recent.getByRole("link", { name: /outlook-contacts\.csv/ }).click();
-  await expect(page).toHaveURL(/\/import\?id=/);
+  await expect(page).toHaveURL(/\/imports\?id=/);
   await expect(finished).toBeVisible();
   await expect(page.locator('[data-stat="Created"] dd')).toHaveText("118");
 });
@@ -154,7 +154,7 @@ test("duplicates: decide row by row", async ({ page }) => {
   await signUp(page);
   const maya = await createClient(page, { firstName: "Maya", lastName: "Existing", email: "maya@example.com" });
   const leo = await createClient(page, { firstName: "Leo", lastName: "Existing", email: "leo@example.com" });
-  await page.goto("/import");
+  await page.goto("/imports");
   await chooseFile(page, {
     name: "contacts.csv",
     mimeType: "text/csv",
@@ -206,13 +206,13 @@ test("duplicates beyond the 500 listed take one decision together", async ({ pag
     ]),
   });
   // The first import makes the clients the second one matches.
-  await page.goto("/import");
+  await page.goto("/imports");
   await chooseFile(page, file("Old Co"));
   await page.getByRole("button", { name: "Start import" }).click();
   await expect(page.getByRole("heading", { name: "Import finished" })).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('[data-stat="Created"] dd')).toHaveText("505");
 
-  await page.goto("/import");
+  await page.goto("/imports");
   await chooseFile(page, file("New Co"));
   await page.getByText("Let me choose").click();
   await expect(page.getByText("Choose Skip or Update for 505 more rows.")).toBeVisible();
@@ -233,7 +233,7 @@ test("duplicates beyond the 500 listed take one decision together", async ({ pag
 test("cancelling a running import undoes everything", async ({ page }) => {
   test.setTimeout(120_000);
   await signUp(page);
-  await page.goto("/import");
+  await page.goto("/imports");
   // Large enough to still be running after the steps below: the import does ~10k rows/s here, so a
   // 30k-row file could finish before Cancel was clicked (the dialog then left with the running view).
   const rows = Array.from({ length: 120_000 }, (_, i) => `Person,Number ${i + 1},person${i + 1}@example.com`);
@@ -269,7 +269,9 @@ test("cancelling a running import undoes everything", async ({ page }) => {
 test("bad files get a clear explanation", async ({ page }) => {
   test.setTimeout(90_000);
   await signUp(page);
+  // The importer's old address still works.
   await page.goto("/import");
+  await expect(page).toHaveURL(/\/imports$/);
   const error = page.getByRole("alert").filter({ hasText: "This file can't be imported" });
 
   await chooseFile(page, { name: "empty.csv", mimeType: "text/csv", buffer: Buffer.from("") });
@@ -292,7 +294,7 @@ test("bad files get a clear explanation", async ({ page }) => {
   });
   await expect(error).toContainText("Line 3: a quoted value is never closed");
   await screenshot(page, "import-bad-file");
-  await expect(page).toHaveURL(/\/import$/);
+  await expect(page).toHaveURL(/\/imports$/);
 
   // A good file after a bad one goes through; one that is not UTF-8 is read as Latin-1, with a warning.
   await chooseFile(page, {

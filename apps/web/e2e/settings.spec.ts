@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, screenshot, signIn, signOut, signUp } from "./helpers";
+import { notifications, PASSWORD, screenshot, signIn, signOut, signUp } from "./helpers";
 
 test("profile changes (name and time zone) persist across a reload", async ({ page }) => {
   await signUp(page);
@@ -19,7 +19,7 @@ test("profile changes (name and time zone) persist across a reload", async ({ pa
   await expect(zone).toHaveValue("Asia/Tokyo");
   await page.getByLabel("Default phone region").selectOption("JP");
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByText("Settings saved")).toBeVisible();
+  await expect(notifications(page).getByText("Settings saved")).toBeVisible();
   // The sidebar follows the new name at once.
   await expect(page.getByRole("complementary").getByText("Ada King")).toBeVisible();
   await screenshot(page, "settings-saved");

@@ -13,6 +13,7 @@ import { Route as AuthedRouteImport } from "./routes/_authed";
 import { Route as LoginRouteImport } from "./routes/login";
 import { Route as SignupRouteImport } from "./routes/signup";
 import { Route as AuthedIndexRouteImport } from "./routes/_authed/index";
+import { Route as AuthedImportRouteImport } from "./routes/_authed/import";
 import { Route as AuthedBookingsIndexRouteImport } from "./routes/_authed/bookings/index";
 import { Route as AuthedBookingsBookingIdRouteImport } from "./routes/_authed/bookings/$bookingId";
 import { Route as AuthedCalendarIndexRouteImport } from "./routes/_authed/calendar/index";
@@ -20,7 +21,7 @@ import { Route as AuthedClientsIndexRouteImport } from "./routes/_authed/clients
 import { Route as AuthedClientsClientIdRouteImport } from "./routes/_authed/clients/$clientId";
 import { Route as AuthedClientsTrashRouteImport } from "./routes/_authed/clients/trash";
 import { Route as AuthedEmailsIndexRouteImport } from "./routes/_authed/emails/index";
-import { Route as AuthedImportIndexRouteImport } from "./routes/_authed/import/index";
+import { Route as AuthedImportsIndexRouteImport } from "./routes/_authed/imports/index";
 import { Route as AuthedPipelineIndexRouteImport } from "./routes/_authed/pipeline/index";
 import { Route as AuthedSettingsIndexRouteImport } from "./routes/_authed/settings/index";
 
@@ -41,6 +42,11 @@ const SignupRoute = SignupRouteImport.update({
 const AuthedIndexRoute = AuthedIndexRouteImport.update({
   id: "/",
   path: "/",
+  getParentRoute: () => AuthedRoute,
+} as any);
+const AuthedImportRoute = AuthedImportRouteImport.update({
+  id: "/import",
+  path: "/import",
   getParentRoute: () => AuthedRoute,
 } as any);
 const AuthedBookingsIndexRoute = AuthedBookingsIndexRouteImport.update({
@@ -78,9 +84,9 @@ const AuthedEmailsIndexRoute = AuthedEmailsIndexRouteImport.update({
   path: "/emails/",
   getParentRoute: () => AuthedRoute,
 } as any);
-const AuthedImportIndexRoute = AuthedImportIndexRouteImport.update({
-  id: "/import/",
-  path: "/import/",
+const AuthedImportsIndexRoute = AuthedImportsIndexRouteImport.update({
+  id: "/imports/",
+  path: "/imports/",
   getParentRoute: () => AuthedRoute,
 } as any);
 const AuthedPipelineIndexRoute = AuthedPipelineIndexRouteImport.update({
@@ -98,6 +104,7 @@ export interface FileRoutesByFullPath {
   "/": typeof AuthedIndexRoute;
   "/login": typeof LoginRoute;
   "/signup": typeof SignupRoute;
+  "/import": typeof AuthedImportRoute;
   "/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
   "/clients/$clientId": typeof AuthedClientsClientIdRoute;
   "/clients/trash": typeof AuthedClientsTrashRoute;
@@ -105,13 +112,14 @@ export interface FileRoutesByFullPath {
   "/calendar/": typeof AuthedCalendarIndexRoute;
   "/clients/": typeof AuthedClientsIndexRoute;
   "/emails/": typeof AuthedEmailsIndexRoute;
-  "/import/": typeof AuthedImportIndexRoute;
+  "/imports/": typeof AuthedImportsIndexRoute;
   "/pipeline/": typeof AuthedPipelineIndexRoute;
   "/settings/": typeof AuthedSettingsIndexRoute;
 }
 export interface FileRoutesByTo {
   "/login": typeof LoginRoute;
   "/signup": typeof SignupRoute;
+  "/import": typeof AuthedImportRoute;
   "/": typeof AuthedIndexRoute;
   "/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
   "/clients/$clientId": typeof AuthedClientsClientIdRoute;
@@ -120,7 +128,7 @@ export interface FileRoutesByTo {
   "/calendar": typeof AuthedCalendarIndexRoute;
   "/clients": typeof AuthedClientsIndexRoute;
   "/emails": typeof AuthedEmailsIndexRoute;
-  "/import": typeof AuthedImportIndexRoute;
+  "/imports": typeof AuthedImportsIndexRoute;
   "/pipeline": typeof AuthedPipelineIndexRoute;
   "/settings": typeof AuthedSettingsIndexRoute;
 }
@@ -129,6 +137,7 @@ export interface FileRoutesById {
   "/_authed": typeof AuthedRouteWithChildren;
   "/login": typeof LoginRoute;
   "/signup": typeof SignupRoute;
+  "/_authed/import": typeof AuthedImportRoute;
   "/_authed/": typeof AuthedIndexRoute;
   "/_authed/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
   "/_authed/clients/$clientId": typeof AuthedClientsClientIdRoute;
@@ -137,7 +146,7 @@ export interface FileRoutesById {
   "/_authed/calendar/": typeof AuthedCalendarIndexRoute;
   "/_authed/clients/": typeof AuthedClientsIndexRoute;
   "/_authed/emails/": typeof AuthedEmailsIndexRoute;
-  "/_authed/import/": typeof AuthedImportIndexRoute;
+  "/_authed/imports/": typeof AuthedImportsIndexRoute;
   "/_authed/pipeline/": typeof AuthedPipelineIndexRoute;
   "/_authed/settings/": typeof AuthedSettingsIndexRoute;
 }
@@ -147,6 +156,7 @@ export interface FileRouteTypes {
     | "/"
     | "/login"
     | "/signup"
+    | "/import"
     | "/bookings/$bookingId"
     | "/clients/$clientId"
     | "/clients/trash"
@@ -154,13 +164,14 @@ export interface FileRouteTypes {
     | "/calendar/"
     | "/clients/"
     | "/emails/"
-    | "/import/"
+    | "/imports/"
     | "/pipeline/"
     | "/settings/";
   fileRoutesByTo: FileRoutesByTo;
   to:
     | "/login"
     | "/signup"
+    | "/import"
     | "/"
     | "/bookings/$bookingId"
     | "/clients/$clientId"
@@ -169,7 +180,7 @@ export interface FileRouteTypes {
     | "/calendar"
     | "/clients"
     | "/emails"
-    | "/import"
+    | "/imports"
     | "/pipeline"
     | "/settings";
   id:
@@ -177,6 +188,7 @@ export interface FileRouteTypes {
     | "/_authed"
     | "/login"
     | "/signup"
+    | "/_authed/import"
     | "/_authed/"
     | "/_authed/bookings/$bookingId"
     | "/_authed/clients/$clientId"
@@ -185,7 +197,7 @@ export interface FileRouteTypes {
     | "/_authed/calendar/"
     | "/_authed/clients/"
     | "/_authed/emails/"
-    | "/_authed/import/"
+    | "/_authed/imports/"
     | "/_authed/pipeline/"
     | "/_authed/settings/";
   fileRoutesById: FileRoutesById;
@@ -224,6 +236,13 @@ declare module "@tanstack/react-router" {
       path: "/";
       fullPath: "/";
       preLoaderRoute: typeof AuthedIndexRouteImport;
+      parentRoute: typeof AuthedRoute;
+    };
+    "/_authed/import": {
+      id: "/_authed/import";
+      path: "/import";
+      fullPath: "/import";
+      preLoaderRoute: typeof AuthedImportRouteImport;
       parentRoute: typeof AuthedRoute;
     };
     "/_authed/bookings/": {
@@ -275,11 +294,11 @@ declare module "@tanstack/react-router" {
       preLoaderRoute: typeof AuthedEmailsIndexRouteImport;
       parentRoute: typeof AuthedRoute;
     };
-    "/_authed/import/": {
-      id: "/_authed/import/";
-      path: "/import";
-      fullPath: "/import/";
-      preLoaderRoute: typeof AuthedImportIndexRouteImport;
+    "/_authed/imports/": {
+      id: "/_authed/imports/";
+      path: "/imports";
+      fullPath: "/imports/";
+      preLoaderRoute: typeof AuthedImportsIndexRouteImport;
       parentRoute: typeof AuthedRoute;
     };
     "/_authed/pipeline/": {
@@ -300,6 +319,7 @@ declare module "@tanstack/react-router" {
 }
 
 interface AuthedRouteChildren {
+  AuthedImportRoute: typeof AuthedImportRoute;
   AuthedIndexRoute: typeof AuthedIndexRoute;
   AuthedBookingsBookingIdRoute: typeof AuthedBookingsBookingIdRoute;
   AuthedClientsClientIdRoute: typeof AuthedClientsClientIdRoute;
@@ -308,12 +328,13 @@ interface AuthedRouteChildren {
   AuthedCalendarIndexRoute: typeof AuthedCalendarIndexRoute;
   AuthedClientsIndexRoute: typeof AuthedClientsIndexRoute;
   AuthedEmailsIndexRoute: typeof AuthedEmailsIndexRoute;
-  AuthedImportIndexRoute: typeof AuthedImportIndexRoute;
+  AuthedImportsIndexRoute: typeof AuthedImportsIndexRoute;
   AuthedPipelineIndexRoute: typeof AuthedPipelineIndexRoute;
   AuthedSettingsIndexRoute: typeof AuthedSettingsIndexRoute;
 }
 
 const AuthedRouteChildren: AuthedRouteChildren = {
+  AuthedImportRoute: AuthedImportRoute,
   AuthedIndexRoute: AuthedIndexRoute,
   AuthedBookingsBookingIdRoute: AuthedBookingsBookingIdRoute,
   AuthedClientsClientIdRoute: AuthedClientsClientIdRoute,
@@ -322,7 +343,7 @@ const AuthedRouteChildren: AuthedRouteChildren = {
   AuthedCalendarIndexRoute: AuthedCalendarIndexRoute,
   AuthedClientsIndexRoute: AuthedClientsIndexRoute,
   AuthedEmailsIndexRoute: AuthedEmailsIndexRoute,
-  AuthedImportIndexRoute: AuthedImportIndexRoute,
+  AuthedImportsIndexRoute: AuthedImportsIndexRoute,
   AuthedPipelineIndexRoute: AuthedPipelineIndexRoute,
   AuthedSettingsIndexRoute: AuthedSettingsIndexRoute,
 };

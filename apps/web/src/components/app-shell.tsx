@@ -1,4 +1,3 @@
-import * as Dialog from "@radix-ui/react-dialog";
 import { Link, useMatches, useRouterState } from "@tanstack/react-router";
 import {
   CalendarCheck,
@@ -11,7 +10,6 @@ import {
   Settings,
   SquareKanban,
   UsersRound,
-  X,
 } from "lucide-react";
 import { type ReactNode, useEffect, useState } from "react";
 import { useCurrentUser, useSignOut } from "../lib/auth";
@@ -19,16 +17,17 @@ import { cn } from "../lib/utils";
 import { SyncBanner, useSyncNeedsAttention } from "./calendar-sync/sync-banner";
 import { BounceBanner } from "./emails/bounce-banner";
 import { Logo } from "./logo";
+import { Dialog, DialogTrigger, SheetContent } from "./ui/dialog";
 import { Spinner } from "./ui/spinner";
 
-type NavPath = "/clients" | "/pipeline" | "/calendar" | "/bookings" | "/import" | "/emails" | "/settings";
+type NavPath = "/clients" | "/pipeline" | "/calendar" | "/bookings" | "/imports" | "/emails" | "/settings";
 
 const mainNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
   { to: "/clients", label: "Clients", icon: UsersRound },
   { to: "/pipeline", label: "Pipeline", icon: SquareKanban },
   { to: "/calendar", label: "Calendar", icon: CalendarDays },
   { to: "/bookings", label: "Bookings", icon: CalendarCheck },
-  { to: "/import", label: "Import", icon: FileUp },
+  { to: "/imports", label: "Import", icon: FileUp },
   { to: "/emails", label: "Sent emails", icon: Mail },
 ];
 const secondaryNav: { to: NavPath; label: string; icon: LucideIcon }[] = [
@@ -150,8 +149,8 @@ function MobileMenu() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
   useEffect(() => setOpen(false), [pathname]);
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
         <button
           type="button"
           className="-ml-2 flex size-10 items-center justify-center rounded-lg text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
@@ -159,24 +158,11 @@ function MobileMenu() {
         >
           <Menu className="size-5" aria-hidden="true" />
         </button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[2px] data-[state=open]:animate-[fade-in_150ms_ease-out]" />
-        <Dialog.Content
-          aria-describedby={undefined}
-          className="fixed inset-y-0 left-0 z-50 w-72 max-w-[85vw] bg-white shadow-xl focus:outline-none data-[state=open]:animate-[sheet-in_200ms_ease-out]"
-        >
-          <Dialog.Title className="sr-only">Navigation</Dialog.Title>
-          <Dialog.Close
-            className="absolute top-5 right-3 flex size-9 items-center justify-center rounded-lg text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
-            aria-label="Close menu"
-          >
-            <X className="size-5" aria-hidden="true" />
-          </Dialog.Close>
-          <SidebarContent />
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      </DialogTrigger>
+      <SheetContent title="Navigation">
+        <SidebarContent />
+      </SheetContent>
+    </Dialog>
   );
 }
 

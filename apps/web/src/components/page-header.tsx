@@ -1,3 +1,5 @@
+import { Link } from "@tanstack/react-router";
+import { ArrowLeft } from "lucide-react";
 import type { ReactNode } from "react";
 import { useDocumentTitle } from "../lib/use-document-title";
 
@@ -19,5 +21,18 @@ export function PageHeader({
       </div>
       {actions ? <div className="flex shrink-0 gap-2">{actions}</div> : null}
     </header>
+  );
+}
+
+/** The way back to the list a detail page belongs to, above its header. */
+export function BackLink({ to, children }: { to: "/clients" | "/bookings"; children: ReactNode }) {
+  return (
+    <Link
+      to={to}
+      className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
+    >
+      <ArrowLeft className="size-4" aria-hidden="true" />
+      {children}
+    </Link>
   );
 }

@@ -1,7 +1,10 @@
-import { useNavigate } from "@tanstack/react-router";
+import { redirect, useNavigate } from "@tanstack/react-router";
 import { useToast } from "../components/ui/toast";
 import { userMessage } from "./errors";
-import { queryClient, trpc } from "./trpc";
+import { queryClient, type RouterOutputs, type TrpcUtils, trpc } from "./trpc";
+import { safeRedirect } from "./utils";
+
+type AppUser = NonNullable<RouterOutputs["auth"]["me"]>;
 
 /** The signed-in user; only call below the _authed layout, which guarantees there is one. */
 export function useCurrentUser() {
@@ -35,4 +38,29 @@ export function useSignOut() {
     },
   });
   return { signOut: () => logout.mutate(), pending: logout.isPending };
+}
+
+export interface AuthSearch {
+  redirect?: string;
+}
+
+/** The `?redirect=` the sign-in and sign-up pages carry back to the page that asked for it. */
+export function authSearch(search: Record<string, unknown>): AuthSearch {
+  return typeof search.redirect === "string" ? { redirect: search.redirect } : {};
+}
+
+/** Already signed in: skip the form. If the server cannot be asked, show the form anyway. */
+export async function redirectIfSignedIn({ context, search }: { context: { trpc: TrpcUtils }; search: AuthSearch }) {
+  const user = await context.trpc.auth.me.ensureData().catch(() => null);
+  if (user) throw redirect({ href: safeRedirect(search.redirect), replace: true });
+}
+
+/** After signing in or up: remember the user and go where the person was headed. */
+export function useFinishSignIn(search: AuthSearch) {
+  const navigate = useNavigate();
+  const utils = trpc.useUtils();
+  return async (user: AppUser) => {
+    utils.auth.me.setData(undefined, user);
+    await navigate({ href: safeRedirect(search.redirect), replace: true });
+  };
 }

@@ -76,7 +76,7 @@ export function formErrorsFrom<F extends string>(error: unknown, fields: readonl
   return { fields: {}, form: message };
 }
 
-interface SafeParseSchema {
+export interface SafeParseSchema {
   safeParse(
     value: unknown,
   ): { success: true } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };

@@ -1,17 +1,6 @@
 import { listPhoneRegions, listTimeZones } from "@crm/shared";
 import type { ComboboxOption } from "../components/ui/combobox";
-
-/** Current UTC offset of a zone, like "GMT+5:30" (or "GMT" for UTC). */
-function offsetOf(zone: string, at: Date): string {
-  try {
-    const part = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "shortOffset" })
-      .formatToParts(at)
-      .find((p) => p.type === "timeZoneName");
-    return part?.value ?? "";
-  } catch {
-    return "";
-  }
-}
+import { zoneOffset } from "./time";
 
 let zoneCache: ComboboxOption[] | undefined;
 
@@ -20,13 +9,13 @@ export function timeZoneOptions(current?: string): ComboboxOption[] {
   if (!zoneCache) {
     const now = new Date();
     zoneCache = listTimeZones().map((zone) => {
-      const offset = offsetOf(zone, now);
+      const offset = zoneOffset(zone, now);
       return { value: zone, label: zone.replaceAll("_", " "), detail: offset, keywords: offset };
     });
   }
   if (current && !zoneCache.some((o) => o.value === current)) {
     return [
-      { value: current, label: current.replaceAll("_", " "), detail: offsetOf(current, new Date()) },
+      { value: current, label: current.replaceAll("_", " "), detail: zoneOffset(current, new Date()) },
       ...zoneCache,
     ];
   }

@@ -73,7 +73,7 @@ function BookingRow({ booking, zone }: { booking: BookingView; zone: string }) {
       className="group flex items-center gap-3 px-4 py-3 transition-colors hover:bg-zinc-50 focus-visible:-outline-offset-2 sm:gap-4"
     >
       <div className="w-24 shrink-0 sm:w-28">
-        <p className={cn("text-sm font-medium text-zinc-900 tabular-nums", cancelled && "text-zinc-400 line-through")}>
+        <p className={cn("text-sm font-medium text-zinc-900 tabular-nums", cancelled && "text-zinc-500 line-through")}>
           {booking.allDay ? "All day" : formatTimeRange(booking.startsAt, booking.endsAt, zone)}
         </p>
         {booking.allDay && dayKey(lastDayOf(booking), zone) !== dayKey(booking.startsAt, zone) ? (

@@ -1,29 +1,33 @@
-import { instantToWallClock, wallClockToInstant } from "@crm/shared";
 import { keepPreviousData } from "@tanstack/react-query";
-import { ArrowRight, Globe } from "lucide-react";
-import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type FormEvent, useId, useMemo, useRef, useState } from "react";
 import { errorCode, errorField, userMessage } from "../../lib/errors";
 import { timeZoneOptions } from "../../lib/regions";
-import { addDays, durationLabel, formatTime, formatTimeRange, useUserTimeZone, zoneLabel } from "../../lib/time";
+import { formatTimeRange, useUserTimeZone, zoneLabel } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
+import { useDebouncedKey } from "../../lib/use-debounced";
 import { cn } from "../../lib/utils";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Combobox, type ComboboxOption } from "../ui/combobox";
+import { Dialog, DialogClose, DialogContent } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { controlClasses, Input } from "../ui/input";
-import { Label } from "../ui/label";
 import { useToast } from "../ui/toast";
-import { ClientPicker, type PickedClient } from "./client-picker";
-import { Modal } from "./modal";
+import {
+  type BookingDraft,
+  type FieldName,
+  initialValues,
+  minutesOf,
+  readSpan,
+  SERVER_FIELDS,
+  timeOf,
+  type Values,
+} from "./booking-form-values";
+import { BookingTimeFields } from "./booking-time-fields";
+import { ClientPicker } from "./client-picker";
 import type { BookingView } from "./types";
 
-/** What a new booking starts from (a calendar slot, a client page...). */
-export interface BookingDraft {
-  client?: PickedClient | null;
-  startsAt?: Date;
-  endsAt?: Date;
-}
+export type { BookingDraft };
 
 export interface BookingFormDialogProps {
   open: boolean;
@@ -34,137 +38,31 @@ export interface BookingFormDialogProps {
   onSaved?: (booking: BookingView) => void;
 }
 
-type FieldName = "client" | "title" | "time" | "location" | "notes" | "clientZone";
-
-interface Values {
-  client: PickedClient | null;
-  title: string;
-  date: string;
-  start: string;
-  end: string;
-  location: string;
-  notes: string;
-  clientZone: string;
-  status: "proposed" | "confirmed";
-}
-
-const SERVER_FIELDS: Record<string, FieldName> = {
-  clientId: "client",
-  title: "title",
-  startsAt: "time",
-  endsAt: "time",
-  location: "location",
-  notes: "notes",
-  timeZone: "clientZone",
-};
-
-/** The next whole hour from now, as a default start. */
-function nextHour(): Date {
-  const d = new Date(Date.now() + 3600_000);
-  d.setMinutes(0, 0, 0);
-  return d;
-}
-
-function initialValues(zone: string, booking?: BookingView | null, draft?: BookingDraft | null): Values {
-  const startsAt = booking?.startsAt ?? draft?.startsAt ?? nextHour();
-  const endsAt = booking?.endsAt ?? draft?.endsAt ?? new Date(startsAt.getTime() + 3600_000);
-  const start = instantToWallClock(startsAt, zone);
-  const end = instantToWallClock(endsAt, zone);
-  return {
-    client: booking?.clientId
-      ? { id: booking.clientId, name: booking.clientName ?? "Client" }
-      : (draft?.client ?? null),
-    title: booking?.title ?? "Session",
-    date: start.slice(0, 10),
-    start: start.slice(11),
-    end: end.slice(11),
-    location: booking?.location ?? "",
-    notes: booking?.notes ?? "",
-    clientZone: booking?.timeZone ?? "",
-    status: "proposed",
-  };
-}
-
-function minutesOf(time: string): number {
-  const [h, m] = time.split(":").map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
-
-function timeOf(minutes: number): string {
-  const m = ((minutes % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-}
-
-type Span =
-  | { ok: true; startsAt: Date; endsAt: Date; nextDay: boolean; note?: string }
-  | { ok: false; message: string | null };
-
-/** Reads the date and wall-clock times as the user's zone says them (DST gaps and repeats included). */
-function readSpan(values: Values, zone: string): Span {
-  if (!values.date || !values.start || !values.end) return { ok: false, message: "Enter a date, a start and an end" };
-  if (values.start === values.end) return { ok: false, message: "The end must be after the start" };
-  const nextDay = minutesOf(values.end) < minutesOf(values.start);
-  const start = wallClockToInstant(`${values.date}T${values.start}`, zone);
-  if (!start.ok) return { ok: false, message: start.message };
-  const endDay = nextDay ? addDays(values.date, 1) : values.date;
-  const end = wallClockToInstant(`${endDay}T${values.end}`, zone);
-  if (!end.ok) return { ok: false, message: end.message };
-  const notes = [start.note, end.note].filter(Boolean);
-  return {
-    ok: true,
-    startsAt: start.instant,
-    endsAt: end.instant,
-    nextDay,
-    ...(notes.length ? { note: notes.join(" ") } : {}),
-  };
-}
-
-/** The value as it was once its key stopped changing for `ms` (the key stands for the value). */
-function useDebouncedKey<T>(value: T, key: string, ms: number): T {
-  const latest = useRef(value);
-  latest.current = value;
-  const [settled, setSettled] = useState(value);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the value
-  useEffect(() => {
-    const timer = window.setTimeout(() => setSettled(latest.current), ms);
-    return () => window.clearTimeout(timer);
-  }, [key, ms]);
-  return settled;
-}
-
 export function BookingFormDialog({ open, onOpenChange, booking, draft, onSaved }: BookingFormDialogProps) {
   return (
-    <Modal
-      open={open}
-      onOpenChange={onOpenChange}
-      title={booking ? "Edit booking" : "New booking"}
-      description={booking ? "Change the details or move it to another time." : "Book a session with a client."}
-    >
+    <Dialog open={open} onOpenChange={onOpenChange}>
       {open ? (
         <BookingForm
           key={booking?.id ?? "new"}
           booking={booking ?? null}
           draft={draft ?? null}
-          onCancel={() => onOpenChange(false)}
           onSaved={(saved) => {
             onOpenChange(false);
             onSaved?.(saved);
           }}
         />
       ) : null}
-    </Modal>
+    </Dialog>
   );
 }
 
 function BookingForm({
   booking,
   draft,
-  onCancel,
   onSaved,
 }: {
   booking: BookingView | null;
   draft: BookingDraft | null;
-  onCancel: () => void;
   onSaved: (booking: BookingView) => void;
 }) {
   const zone = useUserTimeZone();
@@ -178,6 +76,7 @@ function BookingForm({
   const timeRef = useRef<HTMLInputElement>(null);
   const clientRef = useRef<HTMLInputElement>(null);
   const statusId = useId();
+  const formId = useId();
 
   const final = booking?.status === "completed" || booking?.status === "cancelled";
   /** Busy time imported from Google: it may stay without a client. */
@@ -312,11 +211,25 @@ function BookingForm({
   // A time the clocks skip is worth saying at once, not only on submit.
   const liveTimeError =
     timeError ?? (!span.ok && span.message && !span.message.startsWith("Enter") ? span.message : undefined);
-  const timeHintId = useId();
 
   return (
-    <form onSubmit={onSubmit} noValidate className="flex min-h-0 flex-1 flex-col">
-      <div className="min-h-0 flex-1 space-y-5 overflow-y-auto px-6 py-5">
+    <DialogContent
+      title={booking ? "Edit booking" : "New booking"}
+      description={booking ? "Change the details or move it to another time." : "Book a session with a client."}
+      footer={
+        <>
+          <DialogClose asChild>
+            <Button variant="ghost" disabled={pending}>
+              Cancel
+            </Button>
+          </DialogClose>
+          <Button type="submit" form={formId} loading={pending}>
+            {booking ? (pending ? "Saving…" : "Save booking") : pending ? "Booking…" : "Book session"}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={onSubmit} noValidate className="space-y-5">
         {formError ? <Alert variant="error">{formError}</Alert> : null}
         <Field
           label="Client"
@@ -326,7 +239,7 @@ function BookingForm({
           {(control) => (
             <ClientPicker
               {...control}
-              id={control.id}
+              ref={clientRef}
               value={values.client}
               onChange={(client) => set("client", client)}
             />
@@ -346,88 +259,16 @@ function BookingForm({
           )}
         </Field>
 
-        <fieldset className="space-y-1.5" aria-describedby={timeHintId}>
-          <legend className="mb-1.5 flex w-full items-center justify-between text-sm font-medium text-zinc-800">
-            <span>When</span>
-            <span className="text-xs font-normal text-zinc-500">Times in {zone.replaceAll("_", " ")}</span>
-          </legend>
-          <div className="grid grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_auto_minmax(0,1fr)] items-end gap-2">
-            <div className="space-y-1">
-              <Label htmlFor={`${timeHintId}-date`} className="text-xs font-normal text-zinc-500">
-                Date
-              </Label>
-              <Input
-                id={`${timeHintId}-date`}
-                type="date"
-                name="date"
-                required
-                disabled={final}
-                invalid={Boolean(liveTimeError)}
-                value={values.date}
-                onChange={(e) => set("date", e.target.value)}
-              />
-            </div>
-            <div className="space-y-1">
-              <Label htmlFor={`${timeHintId}-start`} className="text-xs font-normal text-zinc-500">
-                Start
-              </Label>
-              <Input
-                ref={timeRef}
-                id={`${timeHintId}-start`}
-                type="time"
-                name="start"
-                step={300}
-                required
-                disabled={final}
-                invalid={Boolean(liveTimeError)}
-                value={values.start}
-                onChange={(e) => set("start", e.target.value)}
-              />
-            </div>
-            <ArrowRight className="mb-3 size-4 text-zinc-400" aria-hidden="true" />
-            <div className="space-y-1">
-              <Label htmlFor={`${timeHintId}-end`} className="text-xs font-normal text-zinc-500">
-                End
-              </Label>
-              <Input
-                id={`${timeHintId}-end`}
-                type="time"
-                name="end"
-                step={300}
-                required
-                disabled={final}
-                invalid={Boolean(liveTimeError)}
-                value={values.end}
-                onChange={(e) => set("end", e.target.value)}
-              />
-            </div>
-          </div>
-          <div id={timeHintId} aria-live="polite" className="space-y-1.5 text-sm">
-            {liveTimeError ? (
-              <p className="text-red-600">{liveTimeError}</p>
-            ) : span.ok ? (
-              <>
-                <p className="text-zinc-500">
-                  {durationLabel(span.endsAt.getTime() - span.startsAt.getTime())}
-                  {span.nextDay ? " · ends the next day" : ""}
-                  {final ? ` · a ${booking?.status} booking keeps its time` : ""}
-                </p>
-                {span.note ? <p className="text-amber-700">{span.note}</p> : null}
-                {values.clientZone && values.clientZone !== zone ? (
-                  <p className="flex items-center gap-1.5 text-zinc-700">
-                    <Globe className="size-4 text-zinc-400" aria-hidden="true" />
-                    <span>
-                      {formatTime(span.startsAt, zone)} your time ·{" "}
-                      <span className="font-medium">
-                        {formatTime(span.startsAt, values.clientZone)} {zoneLabel(values.clientZone)}
-                      </span>
-                    </span>
-                  </p>
-                ) : null}
-              </>
-            ) : null}
-          </div>
-        </fieldset>
+        <BookingTimeFields
+          values={values}
+          zone={zone}
+          span={span}
+          error={liveTimeError}
+          final={final}
+          finalStatus={booking?.status}
+          startRef={timeRef}
+          onChange={set}
+        />
 
         {conflict ? (
           <Alert variant="error" title="Time slot unavailable">
@@ -509,15 +350,7 @@ function BookingForm({
             />
           )}
         </Field>
-      </div>
-      <div className="flex items-center justify-end gap-3 border-t border-zinc-100 bg-zinc-50/60 px-6 py-3 sm:rounded-b-2xl">
-        <Button variant="ghost" onClick={onCancel} disabled={pending}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={pending}>
-          {booking ? (pending ? "Saving…" : "Save booking") : pending ? "Booking…" : "Book session"}
-        </Button>
-      </div>
-    </form>
+      </form>
+    </DialogContent>
   );
 }

@@ -2,13 +2,13 @@ import { Check, Copy, Lock, Rss } from "lucide-react";
 import { useId, useRef, useState } from "react";
 import { userMessage } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
-import { Alert } from "../ui/alert";
+import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../ui/card";
+import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Input } from "../ui/input";
 import { Skeleton } from "../ui/skeleton";
 import { useToast } from "../ui/toast";
-import { ConfirmModal } from "./modal";
 
 /**
  * The private calendar feed: a secret, read-only .ics URL any calendar app can subscribe to. The URL is
@@ -76,17 +76,7 @@ export function CalendarFeedCard() {
         {status.isPending ? (
           <Skeleton className="h-10 w-full" />
         ) : status.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load the feed status"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => status.refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(status.error)}
-          </Alert>
+          <QueryError query={status} title="Could not load the feed status" />
         ) : url ? (
           <div className="space-y-2">
             <label htmlFor={urlId} className="block text-sm font-medium text-zinc-800">
@@ -145,24 +135,22 @@ export function CalendarFeedCard() {
           </Button>
         </CardFooter>
       ) : null}
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "rotate"}
         onOpenChange={(open) => setConfirm(open ? "rotate" : null)}
         title="Regenerate the feed URL?"
         description="Calendar apps subscribed with the current URL stop receiving updates until you give them the new one."
         confirmLabel="Regenerate URL"
-        cancelLabel="Cancel"
-        danger={false}
+        destructive={false}
         pending={rotate.isPending}
         onConfirm={() => rotate.mutate()}
       />
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "revoke"}
         onOpenChange={(open) => setConfirm(open ? "revoke" : null)}
         title="Turn off the calendar feed?"
         description="The URL stops working at once; subscribed calendars keep only what they already downloaded."
         confirmLabel="Turn off feed"
-        cancelLabel="Cancel"
         pending={revoke.isPending}
         onConfirm={() => revoke.mutate()}
       />

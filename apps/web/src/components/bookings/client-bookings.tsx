@@ -1,9 +1,8 @@
 import { CalendarPlus, History } from "lucide-react";
 import { useState } from "react";
-import { userMessage } from "../../lib/errors";
 import { useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
-import { Alert } from "../ui/alert";
+import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { Skeleton } from "../ui/skeleton";
@@ -52,17 +51,7 @@ export function ClientBookings({ clientId, clientName }: { clientId: string; cli
             <Skeleton className="h-14 w-full rounded-xl" />
           </div>
         ) : bookings.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load the bookings"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => bookings.refetch()} loading={bookings.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(bookings.error)}
-          </Alert>
+          <QueryError query={bookings} title="Could not load the bookings" />
         ) : upcoming.length === 0 && past.length === 0 ? (
           <p className="rounded-lg border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500">
             No bookings with {name || "this client"} yet.

@@ -1,21 +1,10 @@
 import { BOOKING_STATUS_LABELS, type BookingStatus } from "@crm/shared";
 import { useState } from "react";
+import { downloadText } from "../../lib/download";
 import { userMessage } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
 import { useToast } from "../ui/toast";
 import type { BookingView } from "./types";
-
-/** Saves a text file through the browser's download (the .ics of a booking). */
-export function downloadFile(filename: string, content: string, type = "text/calendar;charset=utf-8"): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** Status changes, deletion and the .ics download for one booking, with toasts for the outcome. */
 export function useBookingActions(booking: BookingView | undefined) {
@@ -53,7 +42,7 @@ export function useBookingActions(booking: BookingView | undefined) {
     setDownloading(true);
     try {
       const file = await utils.bookings.ics.fetch({ id: booking.id }, { staleTime: 0 });
-      downloadFile(file.filename, file.content);
+      downloadText(file.filename, file.content, "text/calendar;charset=utf-8");
     } catch (error) {
       toast({ title: "Could not download the .ics file", description: userMessage(error), variant: "error" });
     } finally {

@@ -1,8 +1,9 @@
 import { useRouterState } from "@tanstack/react-router";
-import { CircleAlert, PauseCircle, X } from "lucide-react";
+import { CircleAlert, PauseCircle } from "lucide-react";
 import { useState } from "react";
 import { userMessage } from "../../lib/errors";
 import { useUserTimeZone } from "../../lib/time";
+import { Banner } from "../ui/banner";
 import { Button } from "../ui/button";
 import { resumeTime, useCalendarSyncStatus, useConnectGoogle } from "./status";
 
@@ -47,12 +48,16 @@ export function SyncBanner() {
   const dismissed = dismissedAt === disconnectedAt || dismissedThisSession(disconnectedAt);
   if (data.status === "disconnected" && !dismissed) {
     return (
-      <div
-        role="alert"
-        className="mb-6 flex items-start gap-3 rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900"
+      <Banner
+        tone="error"
+        icon={CircleAlert}
+        dismissLabel="Dismiss for this session"
+        onDismiss={() => {
+          rememberDismissal(disconnectedAt);
+          setDismissedAt(disconnectedAt);
+        }}
       >
-        <CircleAlert className="mt-0.5 size-5 shrink-0 text-red-500" aria-hidden="true" />
-        <div className="flex min-w-0 flex-1 flex-col gap-3 sm:flex-row sm:items-center">
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
           <div className="min-w-0 flex-1">
             <p>
               <span className="font-medium">Google Calendar is disconnected:</span> access was revoked or has expired.
@@ -69,33 +74,17 @@ export function SyncBanner() {
             Reconnect
           </Button>
         </div>
-        <button
-          type="button"
-          aria-label="Dismiss for this session"
-          title="Dismiss for this session"
-          className="-mt-1 -mr-2 flex size-8 shrink-0 items-center justify-center rounded-md text-red-700 transition-colors hover:bg-red-100 hover:text-red-900 focus-visible:outline-2 focus-visible:outline-indigo-600 sm:mt-0 sm:self-center"
-          onClick={() => {
-            rememberDismissal(disconnectedAt);
-            setDismissedAt(disconnectedAt);
-          }}
-        >
-          <X className="size-4" aria-hidden="true" />
-        </button>
-      </div>
+      </Banner>
     );
   }
   if (data.status === "paused") {
     return (
-      <div
-        role="status"
-        className="mb-6 flex items-start gap-3 rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
-      >
-        <PauseCircle className="mt-0.5 size-5 shrink-0 text-amber-500" aria-hidden="true" />
+      <Banner tone="warning" icon={PauseCircle}>
         <p>
           <span className="font-medium">Google Calendar sync is paused</span> (API quota used up); it resumes by itself{" "}
           {data.pausedUntil ? `at ${resumeTime(data.pausedUntil, zone)}` : "within a minute"}.
         </p>
-      </div>
+      </Banner>
     );
   }
   return null;

@@ -17,14 +17,13 @@ import {
   useStages,
   useTimeZone,
 } from "../../lib/clients";
-import { userMessage } from "../../lib/errors";
-import { formatDateTime, relativeTime } from "../../lib/format";
 import { formatWhen } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
-import { Alert } from "../ui/alert";
+import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
-import { Skeleton } from "../ui/skeleton";
+import { RelativeTime } from "../ui/relative-time";
+import { Skeleton, SkeletonLines } from "../ui/skeleton";
 
 const FIELD_NAMES: Record<string, string> = {
   firstName: "first name",
@@ -261,28 +260,14 @@ export function ActivityList({ clientId }: { clientId: string }) {
         {["a", "b", "c"].map((k) => (
           <div key={k} className="flex gap-3">
             <Skeleton className="size-7 rounded-full" />
-            <div className="flex-1 space-y-1.5">
-              <Skeleton className="h-3.5 w-3/4" />
-              <Skeleton className="h-3 w-20" />
-            </div>
+            <SkeletonLines lines={["h-3.5 w-3/4", "h-3 w-20"]} />
           </div>
         ))}
       </div>
     );
   }
   if (activity.isError) {
-    return (
-      <Alert
-        variant="error"
-        action={
-          <Button variant="secondary" size="sm" onClick={() => activity.refetch()}>
-            Retry
-          </Button>
-        }
-      >
-        {userMessage(activity.error)}
-      </Alert>
-    );
+    return <QueryError query={activity} />;
   }
   const items = activity.data.pages.flatMap((p) => p.items);
   if (items.length === 0) return <p className="text-sm text-zinc-500">Nothing has happened yet.</p>;
@@ -315,13 +300,7 @@ export function ActivityList({ clientId }: { clientId: string }) {
                     {quote}
                   </p>
                 ) : null}
-                <time
-                  className="mt-0.5 block text-xs text-zinc-400"
-                  dateTime={item.createdAt.toISOString()}
-                  title={formatDateTime(item.createdAt, zone)}
-                >
-                  {relativeTime(item.createdAt, zone)}
-                </time>
+                <RelativeTime at={item.createdAt} zone={zone} className="mt-0.5 block text-xs text-zinc-500" />
               </div>
             </li>
           );

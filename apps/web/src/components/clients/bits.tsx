@@ -30,7 +30,7 @@ export function StageDot({ color, className }: { color: string; className?: stri
 }
 
 export function StageLabel({ stage }: { stage: { name: string; color: string } | undefined | null }) {
-  if (!stage) return <span className="text-zinc-400">Not in pipeline</span>;
+  if (!stage) return <span className="text-zinc-500">Not in pipeline</span>;
   return (
     <span className="inline-flex min-w-0 items-center gap-1.5 text-zinc-700">
       <StageDot color={stage.color} className="ring-0" />

@@ -2,11 +2,13 @@ import { Pencil, StickyNote, Trash2 } from "lucide-react";
 import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import { type Note, useTimeZone } from "../../lib/clients";
 import { isStaleVersion, userMessage } from "../../lib/errors";
-import { formatDateTime, relativeTime } from "../../lib/format";
+import { formatDateTime } from "../../lib/format";
 import { trpc } from "../../lib/trpc";
-import { ConfirmDialog } from "../confirm-dialog";
+import { QueryError } from "../query-state";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { RelativeTime } from "../ui/relative-time";
 import { Skeleton } from "../ui/skeleton";
 import { Textarea } from "../ui/textarea";
 import { useToast } from "../ui/toast";
@@ -39,16 +41,7 @@ export function NotesSection({ clientId }: { clientId: string }) {
           ))}
         </div>
       ) : notes.isError ? (
-        <Alert
-          variant="error"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => notes.refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(notes.error)}
-        </Alert>
+        <QueryError query={notes} />
       ) : notes.data.length === 0 ? (
         <div className="flex flex-col items-center rounded-lg border border-dashed border-zinc-200 px-4 py-8 text-center">
           <StickyNote className="mb-2 size-6 text-zinc-300" aria-hidden="true" />
@@ -162,9 +155,7 @@ function NoteItem({ note, clientId }: { note: Note; clientId: string }) {
     <li className="group rounded-lg border border-zinc-200 bg-white px-4 py-3 shadow-xs">
       <div className="mb-1.5 flex items-center justify-between gap-2">
         <p className="text-xs text-zinc-500">
-          <time dateTime={note.createdAt.toISOString()} title={formatDateTime(note.createdAt, zone)}>
-            {relativeTime(note.createdAt, zone)}
-          </time>
+          <RelativeTime at={note.createdAt} zone={zone} />
           {edited ? <span title={`Edited ${formatDateTime(note.updatedAt, zone)}`}> · edited</span> : null}
         </p>
         {editing ? null : (

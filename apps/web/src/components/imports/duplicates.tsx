@@ -116,7 +116,7 @@ export function Duplicates({
                   ask && !decision && "bg-amber-50/50",
                 )}
               >
-                <span className="w-16 shrink-0 text-zinc-400 tabular-nums">Line {d.line}</span>
+                <span className="w-16 shrink-0 text-zinc-500 tabular-nums">Line {d.line}</span>
                 <span className="min-w-0 flex-1 truncate text-zinc-700" title={d.email}>
                   {d.email}
                 </span>

@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { CircleCheck, CircleSlash, Download, FilePlus2, FileSpreadsheet, UsersRound } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
+import { downloadText } from "../../lib/download";
 import { userMessage } from "../../lib/errors";
 import { formatFull, formatShort, useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
@@ -9,8 +10,9 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../ui/card";
 import { Dialog, DialogClose, DialogContent } from "../ui/dialog";
+import { Th } from "../ui/table";
 import { useToast } from "../ui/toast";
-import { downloadText, type ImportStatus, isActive } from "./shared";
+import { type ImportStatus, isActive } from "./shared";
 
 export interface ImportRunProps {
   status: ImportStatus;
@@ -51,7 +53,7 @@ function FileLine({ status }: { status: ImportStatus }) {
   const verb = status.finishedAt ? "Finished" : status.startedAt ? "Started" : "Uploaded";
   return (
     <div className="flex items-center gap-3 text-sm text-zinc-500">
-      <FileSpreadsheet className="size-4 shrink-0 text-zinc-400" aria-hidden="true" />
+      <FileSpreadsheet className="size-4 shrink-0 text-zinc-500" aria-hidden="true" />
       <span className="min-w-0 truncate font-medium text-zinc-700" title={status.filename}>
         {status.filename}
       </span>
@@ -172,7 +174,7 @@ function Summary({ status, onImportAnother }: { status: ImportStatus; onImportAn
     setDownloading(true);
     try {
       const file = await utils.imports.failedRows.fetch({ id: status.id }, { staleTime: 0 });
-      downloadText(file.filename, file.content);
+      downloadText(file.filename, file.content, "text/csv;charset=utf-8");
     } catch (error) {
       toast({ title: "Could not download the rows", description: userMessage(error), variant: "error" });
     } finally {
@@ -237,18 +239,14 @@ function Summary({ status, onImportAnother }: { status: ImportStatus; onImportAn
                 <caption className="sr-only">Rows that were not imported, and why</caption>
                 <thead className="sticky top-0 border-y border-zinc-200 bg-zinc-50 text-xs text-zinc-500">
                   <tr>
-                    <th scope="col" className="w-20 py-2.5 pr-3 pl-6 text-right font-medium">
-                      Line
-                    </th>
-                    <th scope="col" className="py-2.5 pr-6 pl-3 text-left font-medium">
-                      Problem
-                    </th>
+                    <Th className="w-20 pr-3 pl-6 text-right">Line</Th>
+                    <Th className="pr-6 pl-3">Problem</Th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-zinc-100">
                   {status.failures.map((f) => (
                     <tr key={f.line} data-line={f.line}>
-                      <td className="py-2.5 pr-3 pl-6 text-right align-top text-zinc-400 tabular-nums">{f.line}</td>
+                      <td className="py-2.5 pr-3 pl-6 text-right align-top text-zinc-500 tabular-nums">{f.line}</td>
                       <td
                         className={cn(
                           "py-2.5 pr-6 pl-3",
@@ -280,7 +278,7 @@ function Stat({ label, value, tone }: { label: string; value: number; tone: keyo
   return (
     <div className="rounded-lg border border-zinc-200 bg-zinc-50/60 px-4 py-3" data-stat={label}>
       <dt className="text-sm text-zinc-500">{label}</dt>
-      <dd className={cn("mt-0.5 text-2xl font-semibold tabular-nums", value > 0 ? statTones[tone] : "text-zinc-400")}>
+      <dd className={cn("mt-0.5 text-2xl font-semibold tabular-nums", value > 0 ? statTones[tone] : "text-zinc-500")}>
         {value.toLocaleString()}
       </dd>
     </div>
@@ -298,7 +296,7 @@ function Stopped({ status, onImportAnother }: { status: ImportStatus; onImportAn
           </Alert>
         ) : (
           <div className="flex gap-3">
-            <CircleSlash className="mt-0.5 size-5 shrink-0 text-zinc-400" aria-hidden="true" />
+            <CircleSlash className="mt-0.5 size-5 shrink-0 text-zinc-500" aria-hidden="true" />
             <div>
               <p className="font-medium text-zinc-900">Import cancelled</p>
               <p className="mt-0.5 text-sm text-zinc-500">

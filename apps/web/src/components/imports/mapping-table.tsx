@@ -3,6 +3,7 @@ import { ArrowRight } from "lucide-react";
 import { useMemo, useState } from "react";
 import { cn } from "../../lib/utils";
 import { Select } from "../ui/select";
+import { Th } from "../ui/table";
 import type { ColumnMapping, PreviewRow } from "./shared";
 
 export interface MappingTableProps {
@@ -50,18 +51,12 @@ export function MappingTable({ headers, rows, mapping, onChange, disabled }: Map
           <caption className="sr-only">How the columns of the file become client fields</caption>
           <thead className="border-y border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
             <tr>
-              <th scope="col" className="py-2.5 pr-3 pl-4 text-left font-medium sm:pr-4 sm:pl-6">
-                Column in your file
-              </th>
-              <th scope="col" className="hidden px-4 py-2.5 text-left font-medium md:table-cell">
-                Sample values
-              </th>
-              <th scope="col" className="hidden w-8 py-2.5 sm:table-cell">
+              <Th className="pr-3 pl-4 sm:pr-4 sm:pl-6">Column in your file</Th>
+              <Th className="hidden md:table-cell">Sample values</Th>
+              <Th className="hidden w-8 sm:table-cell">
                 <span className="sr-only">Becomes</span>
-              </th>
-              <th scope="col" className="py-2.5 pr-4 pl-2 text-left font-medium sm:pr-6 sm:pl-4">
-                Import as
-              </th>
+              </Th>
+              <Th className="pr-4 pl-2 sm:pr-6 sm:pl-4">Import as</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100">
@@ -74,7 +69,7 @@ export function MappingTable({ headers, rows, mapping, onChange, disabled }: Map
                     className="max-w-36 py-2.5 pr-3 pl-4 text-left font-medium text-zinc-900 sm:max-w-56 sm:pr-4 sm:pl-6"
                   >
                     <span className="block truncate" title={column.header}>
-                      {column.header || <span className="text-zinc-400 italic">Column {column.index + 1}</span>}
+                      {column.header || <span className="text-zinc-500 italic">Column {column.index + 1}</span>}
                     </span>
                   </th>
                   <td className="hidden max-w-72 px-4 py-2.5 text-zinc-500 md:table-cell">

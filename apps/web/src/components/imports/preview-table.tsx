@@ -1,6 +1,7 @@
 import { IMPORT_FIELD_LABELS, IMPORT_FIELDS } from "@crm/shared";
 import { CircleAlert, CircleCheck, Copy } from "lucide-react";
 import { cn } from "../../lib/utils";
+import { Th } from "../ui/table";
 import type { ColumnMapping, PreviewRow } from "./shared";
 
 export interface PreviewTableProps {
@@ -25,12 +26,8 @@ export function PreviewTable({ headers, rows, mapping, existingLines }: PreviewT
         <caption className="sr-only">The first rows of the file as they would be imported</caption>
         <thead className="border-y border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
           <tr>
-            <th scope="col" className="w-14 py-2.5 pr-3 pl-6 text-right font-medium">
-              Line
-            </th>
-            <th scope="col" className="w-28 px-3 py-2.5 text-left font-medium">
-              Result
-            </th>
+            <Th className="w-14 pr-3 pl-6 text-right">Line</Th>
+            <Th className="w-28 px-3">Result</Th>
             {columns.map((c) => (
               <th key={c.field} scope="col" className="px-3 py-2.5 text-left font-medium whitespace-nowrap">
                 {IMPORT_FIELD_LABELS[c.field]}
@@ -54,7 +51,7 @@ export function PreviewTable({ headers, rows, mapping, existingLines }: PreviewT
               )}
             >
               <tr>
-                <td className="py-2.5 pr-3 pl-6 text-right text-zinc-400 tabular-nums">{row.line}</td>
+                <td className="py-2.5 pr-3 pl-6 text-right text-zinc-500 tabular-nums">{row.line}</td>
                 <td className="px-3 py-2.5 whitespace-nowrap">
                   {invalid ? (
                     <span className="inline-flex items-center gap-1.5 font-medium text-red-700">

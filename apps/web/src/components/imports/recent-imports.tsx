@@ -1,11 +1,9 @@
 import { Link } from "@tanstack/react-router";
 import { ChevronRight, FileSpreadsheet } from "lucide-react";
-import { userMessage } from "../../lib/errors";
 import { formatFull, formatShort, useUserTimeZone } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
-import { Alert } from "../ui/alert";
+import { QueryError } from "../query-state";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { Skeleton } from "../ui/skeleton";
 import { type ImportStatus, isActive, STATE_LABELS, STATE_TONES } from "./shared";
@@ -54,19 +52,7 @@ export function RecentImports() {
     );
   }
   if (list.isError) {
-    return (
-      <Alert
-        variant="error"
-        title="Could not load your recent imports"
-        action={
-          <Button variant="secondary" size="sm" onClick={() => list.refetch()} loading={list.isFetching}>
-            Retry
-          </Button>
-        }
-      >
-        {userMessage(list.error)}
-      </Alert>
-    );
+    return <QueryError query={list} title="Could not load your recent imports" />;
   }
   if (list.data.length === 0) return null;
 
@@ -84,7 +70,7 @@ export function RecentImports() {
           return (
             <li key={item.id}>
               <Link
-                to="/import"
+                to="/imports"
                 search={{ id: item.id }}
                 className="group flex items-center gap-4 px-6 py-3.5 transition-colors last:rounded-b-xl hover:bg-zinc-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
               >

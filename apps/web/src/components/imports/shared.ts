@@ -48,15 +48,3 @@ export const STATE_TONES = {
   failed: "red",
   cancelled: "amber",
 } as const satisfies Record<ImportState, string>;
-
-/** Saves text as a file in the browser's downloads. */
-export function downloadText(filename: string, content: string, type = "text/csv;charset=utf-8") {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

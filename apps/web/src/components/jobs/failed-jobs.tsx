@@ -3,7 +3,7 @@ import { userMessage } from "../../lib/errors";
 import { formatFull, formatWhen, useUserTimeZone } from "../../lib/time";
 import { type RouterOutputs, trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
-import { Alert } from "../ui/alert";
+import { QueryError } from "../query-state";
 import { Button } from "../ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "../ui/card";
 import { Skeleton } from "../ui/skeleton";
@@ -61,17 +61,7 @@ export function FailedJobs({ className }: { className?: string }) {
         </div>
       ) : jobs.isError ? (
         <div className="border-t border-zinc-100 px-6 py-5">
-          <Alert
-            variant="error"
-            title="Could not load failed jobs"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => jobs.refetch()} loading={jobs.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(jobs.error)}
-          </Alert>
+          <QueryError query={jobs} title="Could not load failed jobs" />
         </div>
       ) : jobs.data.length === 0 ? (
         <div className="flex items-center gap-3 border-t border-zinc-100 px-6 py-5 text-sm text-zinc-600">

@@ -1,7 +1,6 @@
 import { nextStatuses } from "@crm/shared";
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
 import {
-  ArrowLeft,
   CalendarDays,
   CalendarX,
   Clock,
@@ -15,16 +14,18 @@ import {
 } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import { BookingFormDialog } from "../../../components/bookings/booking-form";
-import { ConfirmModal } from "../../../components/bookings/modal";
 import { StatusBadge, TRANSITION_LABELS } from "../../../components/bookings/status";
 import { TimeZoneNotice } from "../../../components/bookings/time-zone-notice";
 import type { BookingView } from "../../../components/bookings/types";
 import { useBookingActions } from "../../../components/bookings/use-booking-actions";
 import { BookingSyncAlerts, BusyBlockClient, InGoogleBadge } from "../../../components/calendar-sync/booking-sync-info";
+import { BackLink } from "../../../components/page-header";
+import { QueryError } from "../../../components/query-state";
 import { ReminderStatus } from "../../../components/reminders/reminder-status";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardFooter } from "../../../components/ui/card";
+import { ConfirmDialog } from "../../../components/ui/confirm-dialog";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { errorCode, userMessage } from "../../../lib/errors";
@@ -55,13 +56,7 @@ function BookingPage() {
 
   return (
     <>
-      <Link
-        to="/bookings"
-        className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
-      >
-        <ArrowLeft className="size-4" aria-hidden="true" />
-        Bookings
-      </Link>
+      <BackLink to="/bookings">Bookings</BackLink>
       <TimeZoneNotice />
       {booking.isPending ? (
         <DetailSkeleton />
@@ -78,17 +73,7 @@ function BookingPage() {
             }
           />
         ) : (
-          <Alert
-            variant="error"
-            title="Could not load this booking"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => booking.refetch()} loading={booking.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(booking.error)}
-          </Alert>
+          <QueryError query={booking} title="Could not load this booking" />
         )
       ) : (
         <BookingDetail booking={booking.data} />
@@ -162,7 +147,7 @@ function BookingDetail({ booking }: { booking: BookingView }) {
               )}
               {clientZone ? (
                 <p className="mt-1 flex items-center gap-1.5 text-zinc-700">
-                  <Globe className="size-3.5 text-zinc-400" aria-hidden="true" />
+                  <Globe className="size-3.5 text-zinc-500" aria-hidden="true" />
                   <span className="tabular-nums">
                     {dayKey(booking.startsAt, clientZone) !== dayKey(booking.startsAt, zone)
                       ? `${formatShortDate(booking.startsAt, clientZone)}, `
@@ -189,13 +174,13 @@ function BookingDetail({ booking }: { booking: BookingView }) {
               )}
             </DetailRow>
             <DetailRow icon={MapPin} label="Location">
-              {booking.location ? <Location value={booking.location} /> : <span className="text-zinc-400">None</span>}
+              {booking.location ? <Location value={booking.location} /> : <span className="text-zinc-500">None</span>}
             </DetailRow>
             <DetailRow icon={StickyNote} label="Notes">
               {booking.notes ? (
                 <p className="whitespace-pre-wrap text-zinc-800">{booking.notes}</p>
               ) : (
-                <span className="text-zinc-400">None</span>
+                <span className="text-zinc-500">None</span>
               )}
             </DetailRow>
           </CardContent>
@@ -271,18 +256,19 @@ function BookingDetail({ booking }: { booking: BookingView }) {
       </div>
 
       <BookingFormDialog open={editing} onOpenChange={setEditing} booking={booking} />
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "cancel"}
         onOpenChange={(open) => setConfirm(open ? "cancel" : null)}
         title="Cancel this booking?"
         description={`“${booking.title}” will be marked cancelled and its time freed. This can't be undone.`}
         confirmLabel="Cancel booking"
+        cancelLabel="Keep it"
         onConfirm={() => {
           actions.transition("cancelled");
           setConfirm(null);
         }}
       />
-      <ConfirmModal
+      <ConfirmDialog
         open={confirm === "delete"}
         onOpenChange={(open) => setConfirm(open ? "delete" : null)}
         title="Delete this booking?"
@@ -302,7 +288,7 @@ function BookingDetail({ booking }: { booking: BookingView }) {
 function DetailRow({ icon: Icon, label, children }: { icon: typeof Clock; label: string; children: ReactNode }) {
   return (
     <div className="flex gap-4 px-6 py-4 text-sm">
-      <Icon className="mt-0.5 size-4 shrink-0 text-zinc-400" aria-hidden="true" />
+      <Icon className="mt-0.5 size-4 shrink-0 text-zinc-500" aria-hidden="true" />
       <div className="min-w-0 flex-1">
         <h2 className="mb-0.5 text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</h2>
         {children}

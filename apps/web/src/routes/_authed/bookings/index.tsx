@@ -8,11 +8,11 @@ import { BookingFormDialog } from "../../../components/bookings/booking-form";
 import { CalendarFeedCard } from "../../../components/bookings/calendar-feed";
 import { TimeZoneNotice } from "../../../components/bookings/time-zone-notice";
 import { PageHeader } from "../../../components/page-header";
-import { Alert } from "../../../components/ui/alert";
+import { QueryState } from "../../../components/query-state";
 import { Button } from "../../../components/ui/button";
+import { ButtonLink } from "../../../components/ui/button-link";
 import { EmptyState } from "../../../components/ui/empty-state";
-import { Skeleton } from "../../../components/ui/skeleton";
-import { userMessage } from "../../../lib/errors";
+import { Skeleton, SkeletonLines } from "../../../components/ui/skeleton";
 import { useUserTimeZone } from "../../../lib/time";
 import { trpc } from "../../../lib/trpc";
 import { cn } from "../../../lib/utils";
@@ -67,12 +67,9 @@ function BookingsPage() {
         description={`Your sessions, by day. Times in ${zone.replaceAll("_", " ")}.`}
         actions={
           <>
-            <Button variant="secondary" asChild>
-              <Link to="/calendar">
-                <CalendarDays className="size-4" aria-hidden="true" />
-                Calendar
-              </Link>
-            </Button>
+            <ButtonLink to="/calendar" icon={CalendarDays}>
+              Calendar
+            </ButtonLink>
             <Button onClick={() => setFormOpen(true)}>
               <CalendarPlus className="size-4" aria-hidden="true" />
               New booking
@@ -122,49 +119,43 @@ function BookingsPage() {
       </div>
 
       <div className="mb-10">
-        {list.isPending ? (
-          <AgendaSkeleton />
-        ) : list.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load your bookings"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => list.refetch()} loading={list.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(list.error)}
-          </Alert>
-        ) : shown.length === 0 ? (
-          <EmptyState
-            icon={tab === "upcoming" ? CalendarCheck : History}
-            title={
-              status
-                ? `No ${tab} ${BOOKING_STATUS_LABELS[status].toLowerCase()} bookings`
-                : tab === "upcoming"
-                  ? "Nothing booked yet"
-                  : "No past bookings"
-            }
-            description={
-              tab === "upcoming"
-                ? "Book a session with a client here, from the calendar, or from the client's page."
-                : "Sessions from the last twelve months show up here once they are over."
-            }
-            action={
-              tab === "upcoming" ? (
-                <Button onClick={() => setFormOpen(true)}>
-                  <CalendarPlus className="size-4" aria-hidden="true" />
-                  New booking
-                </Button>
-              ) : undefined
-            }
-          />
-        ) : (
-          <div className={cn("transition-opacity", list.isPlaceholderData && "opacity-60")}>
-            <BookingAgenda bookings={shown} zone={zone} />
-          </div>
-        )}
+        <QueryState
+          query={list}
+          pending={<AgendaSkeleton />}
+          errorTitle="Could not load your bookings"
+          isEmpty={() => shown.length === 0}
+          empty={
+            <EmptyState
+              icon={tab === "upcoming" ? CalendarCheck : History}
+              title={
+                status
+                  ? `No ${tab} ${BOOKING_STATUS_LABELS[status].toLowerCase()} bookings`
+                  : tab === "upcoming"
+                    ? "Nothing booked yet"
+                    : "No past bookings"
+              }
+              description={
+                tab === "upcoming"
+                  ? "Book a session with a client here, from the calendar, or from the client's page."
+                  : "Sessions from the last twelve months show up here once they are over."
+              }
+              action={
+                tab === "upcoming" ? (
+                  <Button onClick={() => setFormOpen(true)}>
+                    <CalendarPlus className="size-4" aria-hidden="true" />
+                    New booking
+                  </Button>
+                ) : undefined
+              }
+            />
+          }
+        >
+          {() => (
+            <div className={cn("transition-opacity", list.isPlaceholderData && "opacity-60")}>
+              <BookingAgenda bookings={shown} zone={zone} />
+            </div>
+          )}
+        </QueryState>
       </div>
 
       <CalendarFeedCard />
@@ -199,7 +190,7 @@ function FilterChip({
       )}
     >
       {label}
-      <span className={cn("text-xs tabular-nums", active ? "text-indigo-500" : "text-zinc-400")}>{count}</span>
+      <span className={cn("text-xs tabular-nums", active ? "text-indigo-700" : "text-zinc-500")}>{count}</span>
     </Link>
   );
 }
@@ -214,10 +205,7 @@ function AgendaSkeleton() {
             {["1", "2", "3"].map((r) => (
               <div key={r} className="flex items-center gap-4 px-4 py-3">
                 <Skeleton className="h-4 w-20" />
-                <div className="flex-1 space-y-1.5">
-                  <Skeleton className="h-4 w-1/3" />
-                  <Skeleton className="h-3 w-1/4" />
-                </div>
+                <SkeletonLines lines={["h-4 w-1/3", "h-3 w-1/4"]} />
                 <Skeleton className="h-5 w-20 rounded-full" />
               </div>
             ))}

@@ -1,5 +1,5 @@
 import { keepPreviousData } from "@tanstack/react-query";
-import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
+import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { CalendarPlus, List } from "lucide-react";
 import { useCallback, useState } from "react";
 import { type BookingDraft, BookingFormDialog } from "../../../components/bookings/booking-form";
@@ -8,8 +8,9 @@ import type { BookingView } from "../../../components/bookings/types";
 import { BookingCalendar, type VisibleRange } from "../../../components/calendar/booking-calendar";
 import { CALENDAR_VIEWS, type CalendarView } from "../../../components/calendar/views";
 import { PageHeader } from "../../../components/page-header";
-import { Alert } from "../../../components/ui/alert";
+import { QueryError } from "../../../components/query-state";
 import { Button } from "../../../components/ui/button";
+import { ButtonLink } from "../../../components/ui/button-link";
 import { useToast } from "../../../components/ui/toast";
 import { userMessage } from "../../../lib/errors";
 import { dayKey, formatDateTime, useUserTimeZone } from "../../../lib/time";
@@ -102,12 +103,9 @@ function CalendarPage() {
         description={`Your sessions in ${zone.replaceAll("_", " ")} time. Click a free time to book, drag a booking to move it.`}
         actions={
           <>
-            <Button variant="secondary" asChild>
-              <Link to="/bookings">
-                <List className="size-4" aria-hidden="true" />
-                List
-              </Link>
-            </Button>
+            <ButtonLink to="/bookings" icon={List}>
+              List
+            </ButtonLink>
             <Button onClick={() => setDraft({})}>
               <CalendarPlus className="size-4" aria-hidden="true" />
               New booking
@@ -116,20 +114,7 @@ function CalendarPage() {
         }
       />
       <TimeZoneNotice />
-      {list.isError ? (
-        <Alert
-          variant="error"
-          title="Could not load your bookings"
-          className="mb-4"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => list.refetch()} loading={list.isFetching}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(list.error)}
-        </Alert>
-      ) : null}
+      {list.isError ? <QueryError query={list} title="Could not load your bookings" className="mb-4" /> : null}
       <BookingCalendar
         zone={zone}
         view={view}

@@ -1,39 +1,23 @@
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
-import { ArrowLeft, Building2, Mail, Pencil, Phone, SearchX, Trash2 } from "lucide-react";
-import { type FormEvent, type ReactNode, useRef, useState } from "react";
+import { Building2, Mail, Pencil, Phone, SearchX, Trash2 } from "lucide-react";
+import { type ReactNode, useState } from "react";
 import { ActivityList } from "../../../components/clients/activity-list";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../components/clients/bits";
-import {
-  type ClientField,
-  ClientFormFields,
-  type ClientFormValues,
-  clientFields,
-  clientInput,
-  validateClient,
-  valuesFromClient,
-} from "../../../components/clients/client-form";
 import { NotesSection } from "../../../components/clients/notes";
-import { ConfirmDialog } from "../../../components/confirm-dialog";
-import { PageHeader } from "../../../components/page-header";
-import { Alert } from "../../../components/ui/alert";
+import { BackLink, PageHeader } from "../../../components/page-header";
+import { QueryError } from "../../../components/query-state";
 import { Button } from "../../../components/ui/button";
-import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
+import { Card, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
+import { ConfirmDialog } from "../../../components/ui/confirm-dialog";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { useToast } from "../../../components/ui/toast";
-import { type ClientView, usePhoneFormatter, usePhoneRegion, useStages, useTimeZone } from "../../../lib/clients";
-import {
-  duplicateClientOf,
-  errorCode,
-  type FormErrors,
-  formErrorsFrom,
-  hasErrors,
-  isStaleVersion,
-  userMessage,
-} from "../../../lib/errors";
+import { type ClientView, usePhoneFormatter, useStages, useTimeZone } from "../../../lib/clients";
+import { duplicateClientOf, errorCode, userMessage } from "../../../lib/errors";
 import { formatDate, formatDateTime, relativeTime } from "../../../lib/format";
 import { trpc, trpcClient, trpcUtils } from "../../../lib/trpc";
 import { useDocumentTitle } from "../../../lib/use-document-title";
+import { EditClientForm } from "./-components/edit-client-form";
 
 export const Route = createFileRoute("/_authed/clients/$clientId")({
   component: ClientPage,
@@ -50,41 +34,19 @@ function ClientPage() {
     }
     return (
       <>
-        <BackLink />
-        <Alert
-          variant="error"
-          title="Could not load this client"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => client.refetch()} loading={client.isFetching}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(client.error)}
-        </Alert>
+        <BackLink to="/clients">Clients</BackLink>
+        <QueryError query={client} title="Could not load this client" />
       </>
     );
   }
   return <ClientDetail key={client.data.id} client={client.data} />;
 }
 
-function BackLink() {
-  return (
-    <Link
-      to="/clients"
-      className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
-    >
-      <ArrowLeft className="size-4" aria-hidden="true" />
-      Clients
-    </Link>
-  );
-}
-
 function ClientGone() {
   useDocumentTitle("Client not found");
   return (
     <>
-      <BackLink />
+      <BackLink to="/clients">Clients</BackLink>
       <EmptyState
         icon={SearchX}
         title="This client no longer exists"
@@ -189,7 +151,7 @@ function ClientDetail({ client }: { client: ClientView }) {
 
   return (
     <>
-      <BackLink />
+      <BackLink to="/clients">Clients</BackLink>
       <div className="flex items-start gap-4">
         <ClientAvatar name={client.name} size="lg" className="mt-0.5 hidden sm:flex" />
         <div className="min-w-0 flex-1">
@@ -200,7 +162,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                 <StatusBadge status={client.status} />
                 {client.company ? (
                   <span className="inline-flex items-center gap-1.5">
-                    <Building2 className="size-3.5 text-zinc-400" aria-hidden="true" />
+                    <Building2 className="size-3.5 text-zinc-500" aria-hidden="true" />
                     {client.company}
                   </span>
                 ) : null}
@@ -254,7 +216,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                       href={`mailto:${client.email}`}
                       className="flex min-w-0 items-center gap-1.5 hover:text-indigo-700"
                     >
-                      <Mail className="size-3.5 shrink-0 text-zinc-400" aria-hidden="true" />
+                      <Mail className="size-3.5 shrink-0 text-zinc-500" aria-hidden="true" />
                       <span className="truncate">{client.email}</span>
                     </a>
                   ) : null}
@@ -265,7 +227,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                       href={`tel:${client.phone}`}
                       className="inline-flex items-center gap-1.5 tabular-nums hover:text-indigo-700"
                     >
-                      <Phone className="size-3.5 text-zinc-400" aria-hidden="true" />
+                      <Phone className="size-3.5 text-zinc-500" aria-hidden="true" />
                       {phone(client.phone)}
                     </a>
                   ) : null}
@@ -321,147 +283,11 @@ function Detail({ label, children, wide }: { label: string; children: ReactNode;
       <dt className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
       <dd className="mt-1 min-w-0 truncate text-sm text-zinc-900">
         {children === null || children === undefined || children === "" ? (
-          <span className="text-zinc-400">—</span>
+          <span className="text-zinc-500">—</span>
         ) : (
           children
         )}
       </dd>
     </div>
-  );
-}
-
-/**
- * Edits what was read when editing began: Save sends that version, so a change made elsewhere in the
- * meantime is refused (409) instead of silently overwritten. The user's edits stay on screen until they
- * choose to reload the current values.
- */
-function EditClientForm({ client, onDone }: { client: ClientView; onDone: () => void }) {
-  const utils = trpc.useUtils();
-  const { toast } = useToast();
-  const region = usePhoneRegion();
-  const phone = usePhoneFormatter();
-  const { stages } = useStages();
-  const tags = trpc.clients.tags.useQuery();
-  const [base, setBase] = useState(client);
-  const initial = valuesFromClient(base, phone);
-  const [values, setValues] = useState<ClientFormValues>(initial);
-  const [errors, setErrors] = useState<FormErrors<ClientField>>({ fields: {} });
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [reloading, setReloading] = useState(false);
-  const firstRef = useRef<HTMLInputElement>(null);
-  const emailRef = useRef<HTMLInputElement>(null);
-  const stale = isStaleVersion(serverError);
-
-  const update = trpc.clients.update.useMutation({
-    onSuccess: async (saved) => {
-      utils.clients.get.setData({ id: saved.id }, saved);
-      toast({ title: "Changes saved" });
-      onDone();
-      await Promise.all([
-        utils.clients.list.invalidate(),
-        utils.clients.tags.invalidate(),
-        utils.activity.list.invalidate({ clientId: saved.id }),
-        utils.pipeline.board.invalidate(),
-      ]);
-    },
-    onError: (error) => {
-      setServerError(error);
-      if (isStaleVersion(error)) {
-        setErrors({ fields: {} });
-        return;
-      }
-      const next = formErrorsFrom(error, clientFields);
-      setErrors(next);
-      if (next.fields.email || duplicateClientOf(error)) emailRef.current?.focus();
-      else if (next.fields.firstName) firstRef.current?.focus();
-    },
-  });
-
-  function set<F extends ClientField>(field: F, value: ClientFormValues[F]) {
-    setValues((v) => ({ ...v, [field]: value }));
-    if (errors.fields[field] || errors.form) setErrors({ fields: { ...errors.fields, [field]: undefined } });
-    if (field === "email" && duplicateClientOf(serverError)) setServerError(null);
-  }
-
-  async function reload() {
-    setReloading(true);
-    try {
-      const fresh = await utils.clients.get.fetch({ id: client.id }, { staleTime: 0 });
-      setBase(fresh);
-      setValues(valuesFromClient(fresh, phone));
-      setServerError(null);
-      setErrors({ fields: {} });
-      void utils.activity.list.invalidate({ clientId: client.id });
-    } catch (error) {
-      setServerError(error);
-    } finally {
-      setReloading(false);
-    }
-  }
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const fieldErrors = validateClient(values, region);
-    if (hasErrors(fieldErrors)) {
-      setErrors({ fields: fieldErrors });
-      if (fieldErrors.firstName) firstRef.current?.focus();
-      else if (fieldErrors.email) emailRef.current?.focus();
-      return;
-    }
-    const changes = clientInput(values, initial);
-    if (Object.keys(changes).length === 0) {
-      onDone();
-      return;
-    }
-    setErrors({ fields: {} });
-    setServerError(null);
-    update.mutate({ id: base.id, version: base.version, ...changes });
-  }
-
-  return (
-    <Card>
-      <form onSubmit={onSubmit} noValidate aria-labelledby="edit-client-heading">
-        <CardHeader>
-          <CardTitle id="edit-client-heading">Edit details</CardTitle>
-        </CardHeader>
-        <CardContent className="space-y-5">
-          {stale ? (
-            <Alert
-              variant="error"
-              title={userMessage(serverError)}
-              action={
-                <Button variant="secondary" size="sm" onClick={reload} loading={reloading}>
-                  Reload
-                </Button>
-              }
-            >
-              Someone changed this client after you started editing. Your edits are still below; reload to see the
-              current values, then make your change again.
-            </Alert>
-          ) : errors.form ? (
-            <Alert variant="error">{errors.form}</Alert>
-          ) : null}
-          <ClientFormFields
-            values={values}
-            errors={errors.fields}
-            duplicateError={serverError}
-            onChange={set}
-            stages={stages}
-            tagSuggestions={tags.data}
-            phoneRegion={region}
-            firstFieldRef={firstRef}
-            emailRef={emailRef}
-          />
-        </CardContent>
-        <CardFooter>
-          <Button variant="ghost" onClick={onDone} disabled={update.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={update.isPending}>
-            {update.isPending ? "Saving…" : "Save changes"}
-          </Button>
-        </CardFooter>
-      </form>
-    </Card>
   );
 }

@@ -1,16 +1,18 @@
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
-import { ArrowLeft, RotateCcw, Trash2 } from "lucide-react";
+import { RotateCcw, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { ClientAvatar } from "../../../components/clients/bits";
-import { PageHeader } from "../../../components/page-header";
+import { BackLink, PageHeader } from "../../../components/page-header";
+import { LoadMore, QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
-import { Skeleton } from "../../../components/ui/skeleton";
+import { RelativeTime } from "../../../components/ui/relative-time";
+import { Skeleton, SkeletonLines } from "../../../components/ui/skeleton";
 import { useToast } from "../../../components/ui/toast";
 import { useTimeZone } from "../../../lib/clients";
 import { duplicateClientOf, userMessage } from "../../../lib/errors";
-import { formatDate, formatDateTime, relativeTime } from "../../../lib/format";
+import { formatDate, formatDateTime } from "../../../lib/format";
 import { type RouterOutputs, trpc } from "../../../lib/trpc";
 
 type TrashItem = RouterOutputs["clients"]["trash"]["items"][number];
@@ -24,69 +26,50 @@ function TrashPage() {
   const items = trash.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
-      <Link
-        to="/clients"
-        className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm font-medium text-zinc-500 hover:text-zinc-900"
-      >
-        <ArrowLeft className="size-4" aria-hidden="true" />
-        Clients
-      </Link>
+      <BackLink to="/clients">Clients</BackLink>
       <PageHeader
         title="Trash"
         description="Deleted clients stay here for 90 days, with their notes, and can be restored until then."
       />
-      {trash.isPending ? (
-        <div className="space-y-px overflow-hidden rounded-xl border border-zinc-200 bg-white" aria-busy="true">
-          {["a", "b", "c"].map((k) => (
-            <div key={k} className="flex items-center gap-4 px-5 py-4">
-              <Skeleton className="size-9 rounded-full" />
-              <div className="flex-1 space-y-1.5">
-                <Skeleton className="h-4 w-40" />
-                <Skeleton className="h-3 w-64" />
+      <QueryState
+        query={trash}
+        pending={
+          <div className="space-y-px overflow-hidden rounded-xl border border-zinc-200 bg-white" aria-busy="true">
+            {["a", "b", "c"].map((k) => (
+              <div key={k} className="flex items-center gap-4 px-5 py-4">
+                <Skeleton className="size-9 rounded-full" />
+                <SkeletonLines lines={["h-4 w-40", "h-3 w-64"]} />
+                <Skeleton className="h-8 w-24" />
               </div>
-              <Skeleton className="h-8 w-24" />
-            </div>
-          ))}
-        </div>
-      ) : trash.isError ? (
-        <Alert
-          variant="error"
-          title="Could not load Trash"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => trash.refetch()} loading={trash.isFetching}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(trash.error)}
-        </Alert>
-      ) : items.length === 0 ? (
-        <EmptyState
-          icon={Trash2}
-          title="Trash is empty"
-          description="Clients you delete appear here for 90 days before they are removed for good."
-          action={
-            <Button variant="secondary" asChild>
-              <Link to="/clients">Back to clients</Link>
-            </Button>
-          }
-        />
-      ) : (
-        <>
-          <ul className="divide-y divide-zinc-100 overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs">
-            {items.map((item) => (
-              <TrashRow key={item.id} item={item} />
             ))}
-          </ul>
-          {trash.hasNextPage ? (
-            <div className="mt-4 flex justify-center">
-              <Button variant="secondary" onClick={() => trash.fetchNextPage()} loading={trash.isFetchingNextPage}>
-                Load more
+          </div>
+        }
+        errorTitle="Could not load Trash"
+        isEmpty={() => items.length === 0}
+        empty={
+          <EmptyState
+            icon={Trash2}
+            title="Trash is empty"
+            description="Clients you delete appear here for 90 days before they are removed for good."
+            action={
+              <Button variant="secondary" asChild>
+                <Link to="/clients">Back to clients</Link>
               </Button>
-            </div>
-          ) : null}
-        </>
-      )}
+            }
+          />
+        }
+      >
+        {() => (
+          <>
+            <ul className="divide-y divide-zinc-100 overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs">
+              {items.map((item) => (
+                <TrashRow key={item.id} item={item} />
+              ))}
+            </ul>
+            <LoadMore query={trash} />
+          </>
+        )}
+      </QueryState>
     </>
   );
 }
@@ -126,11 +109,7 @@ function TrashRow({ item }: { item: TrashItem }) {
             <p className="truncate font-medium text-zinc-900">{item.name}</p>
             <p className="text-sm text-zinc-500">
               {item.email && item.email !== item.name ? <span className="break-all">{item.email} · </span> : null}
-              Deleted{" "}
-              <time dateTime={deletedAt.toISOString()} title={formatDateTime(deletedAt, zone)}>
-                {relativeTime(deletedAt, zone)}
-              </time>{" "}
-              · Purged on{" "}
+              Deleted <RelativeTime at={deletedAt} zone={zone} /> · Purged on{" "}
               <time dateTime={item.purgeAt.toISOString()} title={formatDateTime(item.purgeAt, zone)}>
                 {formatDate(item.purgeAt, zone)}
               </time>

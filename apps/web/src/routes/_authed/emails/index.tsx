@@ -3,11 +3,12 @@ import { createFileRoute, Link } from "@tanstack/react-router";
 import { ArrowUpRight, Mail, RefreshCw, X } from "lucide-react";
 import { EmailStatusBadge, kindLabel } from "../../../components/emails/email-status";
 import { PageHeader } from "../../../components/page-header";
+import { LoadMore, QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { EmptyState } from "../../../components/ui/empty-state";
 import { Skeleton } from "../../../components/ui/skeleton";
-import { userMessage } from "../../../lib/errors";
+import { Th } from "../../../components/ui/table";
 import { formatFull, formatWhen, useUserTimeZone } from "../../../lib/time";
 import { type RouterOutputs, trpc } from "../../../lib/trpc";
 import { cn } from "../../../lib/utils";
@@ -101,45 +102,34 @@ function EmailsPage() {
           </div>
         ) : null}
 
-        {list.isPending ? (
-          <TableSkeleton />
-        ) : list.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load your emails"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => list.refetch()} loading={list.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(list.error)}
-          </Alert>
-        ) : items.length === 0 ? (
-          <EmptyState
-            icon={Mail}
-            title="No emails yet"
-            description="Reminders appear here as soon as a booking schedules one: the day before each session, at the same time."
-            action={
-              <Button variant="secondary" asChild>
-                <Link to="/bookings">Go to bookings</Link>
-              </Button>
-            }
-          />
-        ) : (
-          <>
-            <EmailTable items={items} />
-            {list.hasNextPage ? (
-              <div className="flex justify-center">
-                <Button variant="secondary" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                  {list.isFetchingNextPage ? "Loading…" : "Load more"}
+        <QueryState
+          query={list}
+          pending={<TableSkeleton />}
+          errorTitle="Could not load your emails"
+          isEmpty={() => items.length === 0}
+          empty={
+            <EmptyState
+              icon={Mail}
+              title="No emails yet"
+              description="Reminders appear here as soon as a booking schedules one: the day before each session, at the same time."
+              action={
+                <Button variant="secondary" asChild>
+                  <Link to="/bookings">Go to bookings</Link>
                 </Button>
-              </div>
-            ) : items.length > 30 ? (
-              <p className="text-center text-sm text-zinc-500">That's every email.</p>
-            ) : null}
-          </>
-        )}
+              }
+            />
+          }
+        >
+          {() => (
+            <>
+              <EmailTable items={items} />
+              <LoadMore query={list} className="flex justify-center" />
+              {!list.hasNextPage && items.length > 30 ? (
+                <p className="text-center text-sm text-zinc-500">That's every email.</p>
+              ) : null}
+            </>
+          )}
+        </QueryState>
       </div>
     </>
   );
@@ -153,24 +143,16 @@ function EmailTable({ items }: { items: readonly Email[] }) {
         <caption className="sr-only">Emails, newest first. Times are in {zone}.</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50/80 text-xs text-zinc-500">
           <tr>
-            <th scope="col" className="py-2.5 pr-4 pl-4 text-left font-medium sm:pl-5">
-              To
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium sm:table-cell">
-              Subject
-            </th>
-            <th scope="col" className="px-4 py-2.5 text-left font-medium">
-              Status
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-right font-medium md:table-cell">
-              Attempts
-            </th>
-            <th scope="col" className="hidden px-4 py-2.5 text-left font-medium lg:table-cell">
-              When <span className="font-normal text-zinc-400">({zone})</span>
-            </th>
-            <th scope="col" className="hidden py-2.5 pr-5 pl-4 text-right font-medium sm:table-cell">
+            <Th className="pr-4 pl-4 sm:pl-5">To</Th>
+            <Th className="hidden sm:table-cell">Subject</Th>
+            <Th>Status</Th>
+            <Th className="hidden text-right md:table-cell">Attempts</Th>
+            <Th className="hidden lg:table-cell">
+              When <span className="font-normal text-zinc-500">({zone})</span>
+            </Th>
+            <Th className="hidden pr-5 pl-4 text-right sm:table-cell">
               <span className="sr-only">Booking</span>
-            </th>
+            </Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
@@ -190,7 +172,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                     {email.booking.clientEmail}
                   </span>
                 ) : (
-                  <span className="text-zinc-400" title="Filled in when the email is sent">
+                  <span className="text-zinc-500" title="Filled in when the email is sent">
                     —
                   </span>
                 )}
@@ -224,7 +206,7 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                     {email.booking.title} · {formatWhen(email.booking.startsAt, zone)}
                   </span>
                 ) : (
-                  <span className="text-zinc-400">Written when it is sent</span>
+                  <span className="text-zinc-500">Written when it is sent</span>
                 )}
                 {email.text ? <MessageText text={email.text} /> : null}
               </td>

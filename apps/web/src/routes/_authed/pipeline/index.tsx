@@ -4,10 +4,9 @@ import { useCallback, useState } from "react";
 import { NewClientDialog } from "../../../components/clients/new-client-dialog";
 import { PageHeader } from "../../../components/page-header";
 import { PipelineBoard } from "../../../components/pipeline/board";
-import { Alert } from "../../../components/ui/alert";
+import { QueryState } from "../../../components/query-state";
 import { Button } from "../../../components/ui/button";
 import { Skeleton } from "../../../components/ui/skeleton";
-import { userMessage } from "../../../lib/errors";
 import { trpc } from "../../../lib/trpc";
 
 /** How often the board asks whether something changed elsewhere (another tab, device or import). */
@@ -73,23 +72,9 @@ function PipelinePage() {
         }
       />
       <NewClientDialog open={creating} onOpenChange={setCreating} />
-      {board.isPending ? (
-        <BoardSkeleton />
-      ) : board.isError ? (
-        <Alert
-          variant="error"
-          title="Could not load the pipeline"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => board.refetch()} loading={board.isFetching}>
-              Retry
-            </Button>
-          }
-        >
-          {userMessage(board.error)}
-        </Alert>
-      ) : (
-        <PipelineBoard board={board.data} onBusyChange={onBusyChange} />
-      )}
+      <QueryState query={board} pending={<BoardSkeleton />} errorTitle="Could not load the pipeline">
+        {(data) => <PipelineBoard board={data} onBusyChange={onBusyChange} />}
+      </QueryState>
     </>
   );
 }

@@ -5,6 +5,7 @@ import { GoogleCalendarCard } from "../../../components/calendar-sync/google-cal
 import { FailedJobs } from "../../../components/jobs/failed-jobs";
 import { PageHeader } from "../../../components/page-header";
 import { PasswordInput } from "../../../components/password-input";
+import { QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
@@ -15,7 +16,7 @@ import { Select } from "../../../components/ui/select";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { useToast } from "../../../components/ui/toast";
 import { useCurrentUser } from "../../../lib/auth";
-import { type FormErrors, formErrorsFrom, hasErrors, userMessage, validate } from "../../../lib/errors";
+import { type FormErrors, formErrorsFrom, hasErrors, validate } from "../../../lib/errors";
 import { phoneRegionOptions, timeZoneOptions } from "../../../lib/regions";
 import { trpc } from "../../../lib/trpc";
 
@@ -68,23 +69,9 @@ function SettingsPage() {
             {connectError}
           </Alert>
         ) : null}
-        {settings.isPending ? (
-          <ProfileSkeleton />
-        ) : settings.isError ? (
-          <Alert
-            variant="error"
-            title="Could not load your settings"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => settings.refetch()} loading={settings.isFetching}>
-                Retry
-              </Button>
-            }
-          >
-            {userMessage(settings.error)}
-          </Alert>
-        ) : (
-          <ProfileForm key={settings.data.id} user={settings.data} />
-        )}
+        <QueryState query={settings} pending={<ProfileSkeleton />} errorTitle="Could not load your settings">
+          {(user) => <ProfileForm key={user.id} user={user} />}
+        </QueryState>
         <GoogleCalendarCard justConnected={justConnected} />
         <PasswordForm />
         <FailedJobs />

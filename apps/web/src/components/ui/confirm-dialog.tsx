@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
-import { Button } from "./ui/button";
-import { Dialog, DialogClose, DialogContent } from "./ui/dialog";
+import { Alert } from "./alert";
+import { Button } from "./button";
+import { Dialog, DialogClose, DialogContent } from "./dialog";
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -8,8 +9,11 @@ export interface ConfirmDialogProps {
   title: string;
   description: ReactNode;
   confirmLabel: string;
+  cancelLabel?: string;
   onConfirm: () => void;
   pending?: boolean;
+  /** Why the last attempt failed, shown above the buttons so the person can try again. */
+  error?: string | null;
   destructive?: boolean;
   children?: ReactNode;
 }
@@ -21,11 +25,20 @@ export function ConfirmDialog({
   title,
   description,
   confirmLabel,
+  cancelLabel = "Cancel",
   onConfirm,
   pending,
+  error,
   destructive = true,
   children,
 }: ConfirmDialogProps) {
+  const body =
+    error || children ? (
+      <div className="space-y-4">
+        {error ? <Alert variant="error">{error}</Alert> : null}
+        {children}
+      </div>
+    ) : null;
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent
@@ -35,7 +48,7 @@ export function ConfirmDialog({
         footer={
           <>
             <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
+              <Button variant="secondary">{cancelLabel}</Button>
             </DialogClose>
             <Button variant={destructive ? "danger" : "primary"} onClick={onConfirm} loading={pending}>
               {confirmLabel}
@@ -43,7 +56,7 @@ export function ConfirmDialog({
           </>
         }
       >
-        {children}
+        {body}
       </DialogContent>
     </Dialog>
   );

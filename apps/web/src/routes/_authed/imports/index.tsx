@@ -11,7 +11,7 @@ import { PageHeader } from "../../../components/page-header";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardHeader } from "../../../components/ui/card";
-import { Skeleton } from "../../../components/ui/skeleton";
+import { Skeleton, SkeletonLines } from "../../../components/ui/skeleton";
 import { errorCode, userMessage } from "../../../lib/errors";
 import { trpc } from "../../../lib/trpc";
 
@@ -22,7 +22,7 @@ export interface ImportSearch {
   id?: string;
 }
 
-export const Route = createFileRoute("/_authed/import/")({
+export const Route = createFileRoute("/_authed/imports/")({
   validateSearch: (search: Record<string, unknown>): ImportSearch => ({
     id: typeof search.id === "string" && UUID.test(search.id) ? search.id : undefined,
   }),
@@ -39,7 +39,7 @@ function ImportPage() {
         actions={
           id ? (
             <Button variant="ghost" asChild>
-              <Link to="/import">
+              <Link to="/imports">
                 <ArrowLeft className="size-4" aria-hidden="true" />
                 All imports
               </Link>
@@ -113,7 +113,7 @@ function ImportDetail({ id }: { id: string }) {
         action={
           missing ? (
             <Button variant="secondary" size="sm" asChild>
-              <Link to="/import">Back to imports</Link>
+              <Link to="/imports">Back to imports</Link>
             </Button>
           ) : (
             <Button
@@ -144,10 +144,7 @@ function DetailSkeleton() {
       <Card>
         <CardContent className="flex items-center gap-4">
           <Skeleton className="size-11 rounded-xl" />
-          <div className="flex-1 space-y-2">
-            <Skeleton className="h-4 w-48" />
-            <Skeleton className="h-4 w-72" />
-          </div>
+          <SkeletonLines lines={["h-4 w-48", "h-4 w-72"]} className="space-y-2" />
         </CardContent>
       </Card>
       <Card>
