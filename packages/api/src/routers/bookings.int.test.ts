@@ -1,24 +1,16 @@
 import { createSession, ManualClock, validateSessionToken } from "@crm/core";
 import { createTestUser } from "@crm/core/testing";
-import { createDb, type DbHandle } from "@crm/db";
-import { useTestDatabase } from "@crm/db/testing";
+import { useRacePool, useTestDatabase } from "@crm/db/testing";
 import { TRPCError } from "@trpc/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createInnerContext } from "../context";
 import { createCaller } from "../root";
 
 const testDb = useTestDatabase();
-// A pool as wide as a server's, so the requests really run side by side.
-let wide: DbHandle;
-beforeAll(() => {
-  wide = createDb(testDb().url, { max: 12, applicationName: "crm-race" });
-});
-afterAll(async () => {
-  await wide?.close();
-});
+const wide = useRacePool(testDb);
 
 async function signedIn() {
-  const deps = { db: wide.db, clock: new ManualClock("2026-03-01T09:00:00Z"), appUrl: "http://localhost:3000" };
+  const deps = { db: wide().db, clock: new ManualClock("2026-03-01T09:00:00Z"), appUrl: "http://localhost:3000" };
   const user = await createTestUser(deps);
   const { token } = await createSession(deps, user.id);
   const session = await validateSessionToken(deps, token);

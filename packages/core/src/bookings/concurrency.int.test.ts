@@ -1,7 +1,6 @@
-import { createDb, type DbHandle } from "@crm/db";
-import { useTestDatabase } from "@crm/db/testing";
+import { useRacePool, useTestDatabase } from "@crm/db/testing";
 import { messages } from "@crm/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../clients/clients";
 import { DomainError, pgErrorCode } from "../errors";
 import { ManualClock } from "../ports";
@@ -10,20 +9,13 @@ import { createBooking, updateBooking } from "./bookings";
 import { listBookings } from "./queries";
 
 const testDb = useTestDatabase();
-// A pool as wide as a server's, so the 50 writes really run side by side.
-let wide: DbHandle;
-beforeAll(() => {
-  wide = createDb(testDb().url, { max: 12, applicationName: "crm-race" });
-});
-afterAll(async () => {
-  await wide?.close();
-});
+const wide = useRacePool(testDb);
 
 const CONCURRENT = 50;
 const ROUNDS = 5;
 
 async function owner() {
-  const base = { db: wide.db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+  const base = { db: wide().db, clock: new ManualClock("2026-03-01T09:00:00Z") };
   const user = await createTestUser(base);
   const ctx = { ...base, userId: user.id };
   const client = await createClient(ctx, { firstName: "Maya", email: "maya@example.com" });

@@ -1,7 +1,7 @@
 import { schema } from "@crm/db";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { CoreContext } from "../context";
-import type { ImportRow } from "./store";
+import { endRolledBackImport, type ImportRow } from "./store";
 
 const { imports } = schema;
 
@@ -49,23 +49,7 @@ export async function settleOrphan(
   status: "failed" | "cancelled",
 ): Promise<boolean> {
   await endRunSession(ctx, row.id);
-  const ended = await ctx.db
-    .update(imports)
-    .set({
-      status,
-      error: status === "failed" ? ORPHAN_REASON : null,
-      created: 0,
-      updated: 0,
-      skipped: 0,
-      failed: 0,
-      content: null,
-      runPid: null,
-      runXactStart: null,
-      finishedAt: ctx.clock.now(),
-    })
-    .where(and(eq(imports.id, row.id), eq(imports.status, "running")))
-    .returning({ id: imports.id });
-  return ended.length > 0;
+  return endRolledBackImport(ctx, row.id, status, status === "failed" ? ORPHAN_REASON : null);
 }
 
 /**

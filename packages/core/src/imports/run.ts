@@ -14,7 +14,7 @@ import {
 import { IMPORT_HEARTBEAT_MS } from "./orphans";
 import { type ImportFile, readImportFile } from "./read";
 import { mapRow } from "./rows";
-import { type ImportRow, liveClientsByEmail, ownerRegion, toMapping } from "./store";
+import { endRolledBackImport, type ImportRow, liveClientsByEmail, ownerRegion, toMapping } from "./store";
 
 const { imports } = schema;
 
@@ -267,21 +267,7 @@ async function recordRollback(ctx: AuthedContext, row: ImportRow, error: unknown
       : cancelled
         ? null
         : "Nothing was imported: the import stopped on an unexpected error.";
-  await ctx.db
-    .update(imports)
-    .set({
-      status: cancelled ? "cancelled" : "failed",
-      error: reason,
-      created: 0,
-      updated: 0,
-      skipped: 0,
-      failed: 0,
-      content: null,
-      runPid: null,
-      runXactStart: null,
-      finishedAt: ctx.clock.now(),
-    })
-    // Unless the orphan sweep has already ended it (and said why).
-    .where(and(eq(imports.id, row.id), eq(imports.status, "running")));
+  // Unless the orphan sweep has already ended it (and said why).
+  await endRolledBackImport(ctx, row.id, cancelled ? "cancelled" : "failed", reason);
   if (!cancelled) throw new ImportAborted(reason ?? "Import failed", error);
 }

@@ -1,7 +1,7 @@
 import { schema } from "@crm/db";
 import type { ImportMapping } from "@crm/shared";
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
-import type { AuthedContext } from "../context";
+import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
 
 const { imports, clients, users } = schema;
@@ -54,4 +54,34 @@ export async function liveClientsByEmail(ctx: AuthedContext): Promise<Map<string
       { id: r.id, name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.email!, version: r.version },
     ]),
   );
+}
+
+/**
+ * Ends a `running` import that wrote nothing (its transaction rolled back): counts zeroed, the
+ * upload dropped, the run's session forgotten. Only while it is still running, so whichever of the
+ * run and the orphan sweep gets there first says why; false when the other already had.
+ */
+export async function endRolledBackImport(
+  ctx: CoreContext,
+  importId: string,
+  status: "failed" | "cancelled",
+  reason: string | null,
+): Promise<boolean> {
+  const ended = await ctx.db
+    .update(imports)
+    .set({
+      status,
+      error: reason,
+      created: 0,
+      updated: 0,
+      skipped: 0,
+      failed: 0,
+      content: null,
+      runPid: null,
+      runXactStart: null,
+      finishedAt: ctx.clock.now(),
+    })
+    .where(and(eq(imports.id, importId), eq(imports.status, "running")))
+    .returning({ id: imports.id });
+  return ended.length > 0;
 }

@@ -1,7 +1,7 @@
-import { createDb, type DbHandle, schema } from "@crm/db";
-import { useTestDatabase } from "@crm/db/testing";
+import { schema } from "@crm/db";
+import { useRacePool, useTestDatabase } from "@crm/db/testing";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../clients/clients";
 import { DomainError, pgErrorCode } from "../errors";
 import { ManualClock } from "../ports";
@@ -9,14 +9,7 @@ import { createTestUser } from "../testing";
 import { listStages, moveClient, reorderStages, updateStage } from "./stages";
 
 const testDb = useTestDatabase();
-// A pool as wide as a server's, so the writes really run side by side.
-let wide: DbHandle;
-beforeAll(() => {
-  wide = createDb(testDb().url, { max: 12, applicationName: "crm-race" });
-});
-afterAll(async () => {
-  await wide?.close();
-});
+const wide = useRacePool(testDb);
 
 /** "ok", or the domain error's code; anything else would be a 500. */
 async function outcomes(calls: Promise<unknown>[]): Promise<string[]> {
@@ -30,7 +23,7 @@ async function outcomes(calls: Promise<unknown>[]): Promise<string[]> {
 
 describe("pipeline under concurrent writes", () => {
   it("answers every racing move, reorder and rename with success or a conflict, and keeps positions dense", async () => {
-    const base = { db: wide.db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+    const base = { db: wide().db, clock: new ManualClock("2026-03-01T09:00:00Z") };
     const user = await createTestUser(base);
     const ctx = { ...base, userId: user.id };
     const stages = await listStages(ctx);
@@ -41,8 +34,8 @@ describe("pipeline under concurrent writes", () => {
 
     for (let round = 0; round < 3; round++) {
       const current = await listStages(ctx);
-      const fresh = await wide.db
-        .select({ id: schema.clients.id, version: schema.clients.version })
+      const fresh = await wide()
+        .db.select({ id: schema.clients.id, version: schema.clients.version })
         .from(schema.clients)
         .where(eq(schema.clients.userId, ctx.userId));
       const calls: Promise<unknown>[] = [];
@@ -71,8 +64,8 @@ describe("pipeline under concurrent writes", () => {
     }
 
     for (const stage of await listStages(ctx)) {
-      const rows = await wide.db
-        .select({ position: schema.clients.position })
+      const rows = await wide()
+        .db.select({ position: schema.clients.position })
         .from(schema.clients)
         .where(
           and(

@@ -1,8 +1,8 @@
 /** What the fake Google's tests share: a manual clock, the real clients pointed at a fake, and error catchers. */
 import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client, OAuth2RequestError } from "arctic";
 import { type calendar_v3, google } from "googleapis";
-import { expect } from "vitest";
-import { type FakeGoogle, GOOGLE_CALENDAR_EVENTS_SCOPE } from "./index";
+import { afterAll, beforeAll, expect } from "vitest";
+import { type FakeGoogle, GOOGLE_CALENDAR_EVENTS_SCOPE, startFakeGoogle } from "./index";
 
 export class TestClock {
   #ms: number;
@@ -112,3 +112,23 @@ export const timed = (start: string, minutes = 60) => ({
   start: { dateTime: start },
   end: { dateTime: new Date(Date.parse(start) + minutes * 60_000).toISOString() },
 });
+
+/**
+ * One fake for the calling test file, on its own clock from START, with the real clients pointed at
+ * it. Use at top level: `const { clock, fake, connect, calendar } = useFakeGoogle();`.
+ */
+export function useFakeGoogle() {
+  const clock = new TestClock(START);
+  let current: FakeGoogle | undefined;
+  beforeAll(async () => {
+    current = await startFakeGoogle({ clock, ...TEST_OPTIONS });
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  const fake = () => {
+    if (!current) throw new Error("useFakeGoogle(): the fake runs only inside tests");
+    return current;
+  };
+  return { clock, fake, ...clientsFor(fake) };
+}

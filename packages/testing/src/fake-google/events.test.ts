@@ -1,18 +1,9 @@
 /** Calendar events: writes, validation, etags, filters, and authorisation errors. */
 import type { calendar_v3 } from "googleapis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiError, type CaughtApiError, clientsFor, START, TEST_OPTIONS, TestClock, timed } from "./clients.test-util";
-import { type FakeGoogle, startFakeGoogle } from "./index";
+import { describe, expect, it } from "vitest";
+import { apiError, type CaughtApiError, timed, useFakeGoogle } from "./clients.test-util";
 
-const clock = new TestClock(START);
-let fake: FakeGoogle;
-beforeAll(async () => {
-  fake = await startFakeGoogle({ clock, ...TEST_OPTIONS });
-});
-afterAll(async () => {
-  await fake.close();
-});
-const { oauthClient, connect, calendar } = clientsFor(() => fake);
+const { clock, fake, oauthClient, connect, calendar } = useFakeGoogle();
 
 describe("Calendar events", () => {
   it("inserts, gets, patches (If-Match), updates, deletes, and refuses duplicates", async () => {
@@ -149,7 +140,7 @@ describe("Calendar events", () => {
       status: 403,
       reason: "insufficientPermissions",
     });
-    const parse = await fetch(`${fake.url}/calendar/v3/calendars/primary/events`, {
+    const parse = await fetch(`${fake().url}/calendar/v3/calendars/primary/events`, {
       method: "POST",
       headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
       body: "{not json",
@@ -162,12 +153,12 @@ describe("Calendar events", () => {
     const { accessToken } = await connect("window@example.com");
     const api = calendar(accessToken);
     const make = (id: string, start: string, extra: calendar_v3.Schema$Event = {}) =>
-      fake.createEvent({ id, ...timed(start), ...extra } as never, undefined, "window@example.com");
+      fake().createEvent({ id, ...timed(start), ...extra } as never, undefined, "window@example.com");
     make("tmin1", "2026-03-02T08:00:00Z"); // ends 09:00, exactly at timeMin: out
     make("tmin2", "2026-03-02T08:30:00Z"); // ends 09:30: in
     make("tmin3", "2026-03-02T17:00:00Z"); // starts at timeMax: out
     make("tmin4", "2026-03-02T12:00:00Z", { extendedProperties: { private: { crmBookingId: "42" } } });
-    fake.createEvent(
+    fake().createEvent(
       { id: "tmin5", start: { date: "2026-03-02" }, end: { date: "2026-03-03" } },
       undefined,
       "window@example.com",
@@ -186,11 +177,11 @@ describe("Calendar events", () => {
 
   it("answers 401 after expireAccessTokens and 403 insufficientPermissions for read-only tokens", async () => {
     const { accessToken, tokens } = await connect("expired@example.com");
-    fake.expireAccessTokens();
+    fake().expireAccessTokens();
     const expired = await apiError(calendar(accessToken).events.list({ calendarId: "primary" }));
     expect(expired).toMatchObject({ status: 401, reason: "authError" });
     expect(expired.data?.error?.errors?.[0]?.location).toBe("Authorization");
-    const refreshed = await oauthClient().refreshAccessToken(fake.tokenUrl, tokens.refreshToken(), []);
+    const refreshed = await oauthClient().refreshAccessToken(fake().tokenUrl, tokens.refreshToken(), []);
     expect((await calendar(refreshed.accessToken()).events.list({ calendarId: "primary" })).status).toBe(200);
 
     const readonly = await connect("readonly@example.com", {

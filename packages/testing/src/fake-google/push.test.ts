@@ -2,18 +2,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiError, clientsFor, START, TEST_OPTIONS, TestClock, timed } from "./clients.test-util";
-import { type FakeGoogle, startFakeGoogle } from "./index";
+import { apiError, timed, useFakeGoogle } from "./clients.test-util";
 
-const clock = new TestClock(START);
-let fake: FakeGoogle;
-beforeAll(async () => {
-  fake = await startFakeGoogle({ clock, ...TEST_OPTIONS });
-});
-afterAll(async () => {
-  await fake.close();
-});
-const { connect, calendar } = clientsFor(() => fake);
+const { clock, fake, connect, calendar } = useFakeGoogle();
 
 describe("Push notifications", () => {
   let receiver: Server;
@@ -57,12 +48,16 @@ describe("Push notifications", () => {
     expect(channel).toMatchObject({ kind: "api#channel", id: "chan-1", token: "secret-token" });
     expect(channel.expiration).toBe(String(clock.now().getTime() + 7 * 24 * 3600_000)); // capped at 7 days
     expect(channel.resourceId).toBeTruthy();
-    await fake.settled();
+    await fake().settled();
     expect(received.map((r) => r.headers["x-goog-resource-state"])).toEqual(["sync"]);
     expect(received[0]?.headers["x-goog-message-number"]).toBe("1");
 
-    fake.createEvent({ summary: "Added in Google", ...timed("2026-03-02T10:00:00Z") }, undefined, "watch@example.com");
-    await fake.settled();
+    fake().createEvent(
+      { summary: "Added in Google", ...timed("2026-03-02T10:00:00Z") },
+      undefined,
+      "watch@example.com",
+    );
+    await fake().settled();
     const exists = received[1];
     expect(exists?.body).toBe("");
     expect(exists?.headers).toMatchObject({
@@ -75,7 +70,7 @@ describe("Push notifications", () => {
     expect(exists?.headers["user-agent"]).toMatch(/^APIs-Google/);
     expect(exists?.headers["x-goog-resource-uri"]).toContain("/calendar/v3/calendars/primary/events");
     expect(Number(exists?.headers["x-goog-message-number"])).toBeGreaterThan(2);
-    expect(fake.channels.map((c) => [c.id, c.account])).toContainEqual(["chan-1", "watch@example.com"]);
+    expect(fake().channels.map((c) => [c.id, c.account])).toContainEqual(["chan-1", "watch@example.com"]);
 
     const duplicate = await apiError(
       api.events.watch({
@@ -87,19 +82,21 @@ describe("Push notifications", () => {
 
     // A receiver answering 503 is retried.
     answer = 503;
-    fake.createEvent(timed("2026-03-03T10:00:00Z"), undefined, "watch@example.com");
-    await fake.settled();
+    fake().createEvent(timed("2026-03-03T10:00:00Z"), undefined, "watch@example.com");
+    await fake().settled();
     answer = 200;
-    expect(fake.notifications.filter((n) => n.channelId === "chan-1").map((n) => n.status)).toEqual([
-      200, 200, 503, 503, 503,
-    ]);
+    expect(
+      fake()
+        .notifications.filter((n) => n.channelId === "chan-1")
+        .map((n) => n.status),
+    ).toEqual([200, 200, 503, 503, 503]);
 
     expect((await api.channels.stop({ requestBody: { id: "chan-1", resourceId: channel.resourceId } })).status).toBe(
       204,
     );
     const countBefore = received.length;
-    fake.createEvent(timed("2026-03-04T10:00:00Z"), undefined, "watch@example.com");
-    await fake.settled();
+    fake().createEvent(timed("2026-03-04T10:00:00Z"), undefined, "watch@example.com");
+    await fake().settled();
     expect(received.length).toBe(countBefore);
     expect(
       await apiError(api.channels.stop({ requestBody: { id: "chan-1", resourceId: channel.resourceId } })),
@@ -118,12 +115,12 @@ describe("Push notifications", () => {
         expiration: String(clock.now().getTime() + 3600_000),
       },
     });
-    await fake.settled();
+    await fake().settled();
     clock.advance(3600_001);
     const before = received.length;
-    fake.createEvent(timed("2026-03-05T10:00:00Z"), undefined, "watch2@example.com");
-    await fake.settled();
+    fake().createEvent(timed("2026-03-05T10:00:00Z"), undefined, "watch2@example.com");
+    await fake().settled();
     expect(received.length).toBe(before);
-    expect(fake.channels.find((c) => c.id === "chan-2")).toBeUndefined();
+    expect(fake().channels.find((c) => c.id === "chan-2")).toBeUndefined();
   });
 });

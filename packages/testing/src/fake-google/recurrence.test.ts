@@ -1,17 +1,8 @@
 /** Recurring series: instances, exceptions, DST, and how series changes show in incremental syncs. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiError, clientsFor, listAll, START, TEST_OPTIONS, TestClock, timed } from "./clients.test-util";
-import { type FakeGoogle, startFakeGoogle } from "./index";
+import { describe, expect, it } from "vitest";
+import { apiError, listAll, timed, useFakeGoogle } from "./clients.test-util";
 
-const clock = new TestClock(START);
-let fake: FakeGoogle;
-beforeAll(async () => {
-  fake = await startFakeGoogle({ clock, ...TEST_OPTIONS });
-});
-afterAll(async () => {
-  await fake.close();
-});
-const { connect, calendar } = clientsFor(() => fake);
+const { fake, connect, calendar } = useFakeGoogle();
 
 describe("Recurring events", () => {
   it("expands recurring series into instances, with exceptions, DST and incremental changes", async () => {
@@ -115,7 +106,7 @@ describe("Recurring events", () => {
     const api = calendar(accessToken);
     const instanceStarts = async (id: string, recurrence: string, date: string) => {
       const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      fake.createEvent(
+      fake().createEvent(
         { id, start: { date }, end: { date: next }, recurrence: [recurrence] },
         "primary",
         "rules@example.com",
@@ -147,11 +138,11 @@ describe("Recurring events", () => {
     ]);
   });
 
-  // A search with no bound (rrule's) blocks the fake for many seconds here: the timeout catches that.
+  // A search with no bound (rrule's) blocks the fake() for many seconds here: the timeout catches that.
   it("answers at once for a rule that matches no day at all", { timeout: 15_000 }, async () => {
     const { accessToken } = await connect("never@example.com");
     const api = calendar(accessToken);
-    fake.createEvent(
+    fake().createEvent(
       {
         id: "never1",
         ...timed("2026-03-02T09:00:00Z"),

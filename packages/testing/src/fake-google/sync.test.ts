@@ -1,25 +1,16 @@
 /** Sync: full syncs in pages, incremental syncs from sync tokens, 410 fullSyncRequired, forgotten tombstones. */
 import type { calendar_v3 } from "googleapis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiError, clientsFor, listAll, START, TEST_OPTIONS, TestClock, timed } from "./clients.test-util";
-import { type FakeGoogle, startFakeGoogle } from "./index";
+import { describe, expect, it } from "vitest";
+import { apiError, listAll, timed, useFakeGoogle } from "./clients.test-util";
 
-const clock = new TestClock(START);
-let fake: FakeGoogle;
-beforeAll(async () => {
-  fake = await startFakeGoogle({ clock, ...TEST_OPTIONS });
-});
-afterAll(async () => {
-  await fake.close();
-});
-const { connect, calendar } = clientsFor(() => fake);
+const { clock, fake, connect, calendar } = useFakeGoogle();
 
 describe("Calendar sync", () => {
   it("full-syncs 2,600 events in two pages, then syncs changes and deletions incrementally", async () => {
     const { accessToken } = await connect("bulk@example.com");
     const api = calendar(accessToken);
     for (let i = 0; i < 2600; i++) {
-      fake.createEvent(
+      fake().createEvent(
         {
           id: `bulk${String(i).padStart(5, "0")}`,
           summary: `Event ${i}`,
@@ -39,8 +30,8 @@ describe("Calendar sync", () => {
     expect(full.pages[0]).toMatchObject({ kind: "calendar#events", summary: "bulk@example.com", timeZone: "UTC" });
 
     clock.advance(1000);
-    fake.updateEvent("bulk00007", { summary: "Moved in Google" }, undefined, "bulk@example.com");
-    fake.deleteEvent("bulk00008", undefined, "bulk@example.com");
+    fake().updateEvent("bulk00007", { summary: "Moved in Google" }, undefined, "bulk@example.com");
+    fake().deleteEvent("bulk00008", undefined, "bulk@example.com");
     await api.events.patch({ calendarId: "primary", eventId: "bulk00009", requestBody: { location: "Room 2" } });
 
     const incremental = await listAll(api, { maxResults: 2500, singleEvents: true, syncToken: full.syncToken });
@@ -61,7 +52,7 @@ describe("Calendar sync", () => {
     const { accessToken } = await connect("paging@example.com");
     const api = calendar(accessToken);
     for (let i = 0; i < 30; i++) {
-      fake.createEvent(
+      fake().createEvent(
         {
           id: `page${String(i).padStart(3, "0")}`,
           ...timed(`2026-03-${String(2 + (i % 20)).padStart(2, "0")}T10:00:00Z`),
@@ -78,9 +69,9 @@ describe("Calendar sync", () => {
       calendarId: "primary",
       requestBody: { id: "pagenu01", ...timed("2026-03-05T12:00:00Z") },
     });
-    fake.createEvent({ id: "pagenu02", ...timed("2026-03-06T12:00:00Z") }, undefined, "paging@example.com");
-    fake.updateEvent("page025", { summary: "edited mid-sync" }, undefined, "paging@example.com");
-    fake.deleteEvent("page015", undefined, "paging@example.com");
+    fake().createEvent({ id: "pagenu02", ...timed("2026-03-06T12:00:00Z") }, undefined, "paging@example.com");
+    fake().updateEvent("page025", { summary: "edited mid-sync" }, undefined, "paging@example.com");
+    fake().deleteEvent("page015", undefined, "paging@example.com");
     let pageToken = first.data.nextPageToken ?? undefined;
     let syncToken: string | undefined;
     while (pageToken) {
@@ -102,7 +93,9 @@ describe("Calendar sync", () => {
       if (e.status === "cancelled") local.delete(e.id ?? "");
       else local.set(e.id ?? "", e);
     }
-    const live = fake.events(undefined, "paging@example.com").filter((e) => e.status !== "cancelled");
+    const live = fake()
+      .events(undefined, "paging@example.com")
+      .filter((e) => e.status !== "cancelled");
     expect([...local.keys()].sort()).toEqual(live.map((e) => e.id));
     expect(local.get("page025")?.summary).toBe("edited mid-sync");
   });
@@ -112,7 +105,7 @@ describe("Calendar sync", () => {
     const api = calendar(accessToken);
     const { syncToken } = await listAll(api, {});
     expect(syncToken).toBeDefined();
-    fake.expireSyncTokens();
+    fake().expireSyncTokens();
     for (const token of [syncToken, "garbled"]) {
       const gone = await apiError(api.events.list({ calendarId: "primary", syncToken: token }, { retry: false }));
       expect(gone.status).toBe(410);
@@ -159,7 +152,7 @@ describe("Calendar sync", () => {
     const before = await listAll(api, { showDeleted: true });
     expect(before.items.filter((e) => e.status === "cancelled").map((e) => e.id)).toEqual(["gone01", instanceId]);
 
-    fake.expireSyncTokens({ forgetDeleted: true });
+    fake().expireSyncTokens({ forgetDeleted: true });
     expect((await apiError(api.events.list({ calendarId: "primary", syncToken: before.syncToken }))).status).toBe(410);
     const after = await listAll(api, { showDeleted: true, singleEvents: true });
     const live = after.items.filter((e) => e.status !== "cancelled").map((e) => e.id);
