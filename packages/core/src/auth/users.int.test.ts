@@ -1,5 +1,6 @@
-import { createDb } from "@crm/db";
+import { createDb, schema } from "@crm/db";
 import { useTestDatabase } from "@crm/db/testing";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
@@ -121,6 +122,41 @@ describe("login under concurrency", () => {
         // The next round starts with a fresh budget.
         ctx.clock.advance(LOGIN_WINDOW_MS);
       }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("login's Retry-After under concurrency", () => {
+  it("never exceeds the window when attempts are recorded while a sign-in waits its turn", async () => {
+    const pool = createDb(testDb().url, { max: 4, applicationName: "crm-test-race" });
+    try {
+      const clock = new ManualClock("2026-03-01T09:00:00Z");
+      const ctx = { db: pool.db, clock };
+      const user = await createTestUser(ctx);
+      const key = user.email.toLowerCase();
+      let waiting: Promise<DomainError> | undefined;
+      // Another sign-in holds this email's turn; ours arrives, then five failures are recorded a
+      // minute later, before ours gets its turn.
+      await pool.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`login:${key}`}, 0))`);
+        waiting = failure(login(ctx, { email: user.email, password: "wrong-password" }));
+        await expect
+          .poll(async () => {
+            const rows = await tx.execute(sql`select 1 from pg_locks where locktype = 'advisory' and not granted`);
+            return rows.length;
+          })
+          .toBe(1);
+        clock.advance(60_000);
+        const at = clock.now();
+        await tx
+          .insert(schema.loginAttempts)
+          .values(Array.from({ length: LOGIN_MAX_FAILURES }, () => ({ emailKey: key, attemptedAt: at })));
+      });
+      const throttled = await waiting!;
+      expect(throttled.code).toBe("THROTTLED");
+      expect(throttled.retryAfterSeconds).toBe(LOGIN_WINDOW_MS / 1000);
     } finally {
       await pool.close();
     }

@@ -104,10 +104,12 @@ export async function login(ctx: CoreContext, rawInput: LoginInput): Promise<Pub
  * it takes and would miss the rows the previous holder committed.
  */
 async function reserveLoginAttempt(ctx: CoreContext, key: string): Promise<number | null> {
-  const now = ctx.clock.now();
-  const windowStart = new Date(now.getTime() - LOGIN_WINDOW_MS);
   return inTransaction(ctx, async ({ db }) => {
     await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`login:${key}`}, 0))`);
+    // Read after the wait: an earlier reading could precede the attempts recorded while waiting,
+    // making Retry-After longer than the window.
+    const now = ctx.clock.now();
+    const windowStart = new Date(now.getTime() - LOGIN_WINDOW_MS);
     const failures = await db
       .select({ attemptedAt: loginAttempts.attemptedAt })
       .from(loginAttempts)
