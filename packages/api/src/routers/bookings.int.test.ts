@@ -1,21 +1,13 @@
-import { createSession, ManualClock, validateSessionToken } from "@crm/core";
-import { createTestUser } from "@crm/core/testing";
 import { useRacePool, useTestDatabase } from "@crm/db/testing";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { createInnerContext } from "../context";
-import { createCaller } from "../root";
+import { signedInCaller } from "../signed-in.test-util";
 
 const testDb = useTestDatabase();
 const wide = useRacePool(testDb);
 
 async function signedIn() {
-  const deps = { db: wide().db, clock: new ManualClock("2026-03-01T09:00:00Z"), appUrl: "http://localhost:3000" };
-  const user = await createTestUser(deps);
-  const { token } = await createSession(deps, user.id);
-  const session = await validateSessionToken(deps, token);
-  if (session.status !== "valid") throw new Error("no session");
-  return createCaller(createInnerContext(deps, { user: session.user, sessionId: session.sessionId }));
+  return (await signedInCaller(wide().db)).caller;
 }
 
 /** What an HTTP client would see: 200, or the tRPC code and message (INTERNAL_SERVER_ERROR is a 500). */

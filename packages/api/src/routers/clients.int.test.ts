@@ -1,20 +1,12 @@
-import { createSession, ManualClock, validateSessionToken } from "@crm/core";
-import { createTestUser } from "@crm/core/testing";
 import { useTestDatabase } from "@crm/db/testing";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { createInnerContext } from "../context";
-import { createCaller } from "../root";
+import { signedInCaller } from "../signed-in.test-util";
 
 const testDb = useTestDatabase();
 
 async function signedIn() {
-  const deps = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z"), appUrl: "http://localhost:3000" };
-  const user = await createTestUser(deps);
-  const { token } = await createSession(deps, user.id);
-  const session = await validateSessionToken(deps, token);
-  if (session.status !== "valid") throw new Error("no session");
-  return createCaller(createInnerContext(deps, { user: session.user, sessionId: session.sessionId }));
+  return (await signedInCaller(testDb().db)).caller;
 }
 
 const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
