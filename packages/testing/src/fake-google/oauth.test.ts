@@ -180,7 +180,10 @@ describe("OAuth through arctic", () => {
       fake().signInAs("oidc@example.com");
       const known = await fetch(silent.url, { redirect: "manual" });
       expect(known.status).toBe(302);
-      expect(new URL(known.headers.get("location") ?? "").searchParams.get("code")).toBeTruthy();
+      // An authorization code in Google's shape, sent back with the request's state.
+      const approved = new URL(known.headers.get("location") ?? "").searchParams;
+      expect(approved.get("code")).toMatch(/^4\/0A[\w-]{20,}$/);
+      expect(approved.get("state")).toBe(silent.state);
       fake().signInAs("stranger@example.com");
       const unknown = await fetch(silent.url, { redirect: "manual" });
       expect(new URL(unknown.headers.get("location") ?? "").searchParams.get("error")).toBe("consent_required");

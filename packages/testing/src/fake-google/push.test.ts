@@ -47,9 +47,11 @@ describe("Push notifications", () => {
     });
     expect(channel).toMatchObject({ kind: "api#channel", id: "chan-1", token: "secret-token" });
     expect(channel.expiration).toBe(String(clock.now().getTime() + 7 * 24 * 3600_000)); // capped at 7 days
-    expect(channel.resourceId).toBeTruthy();
+    // The watched calendar's opaque id, which every notification then names.
+    expect(channel.resourceId).toMatch(/^[A-Za-z0-9]{20}$/);
     await fake().settled();
     expect(received.map((r) => r.headers["x-goog-resource-state"])).toEqual(["sync"]);
+    expect(received[0]?.headers["x-goog-resource-id"]).toBe(channel.resourceId);
     expect(received[0]?.headers["x-goog-message-number"]).toBe("1");
 
     fake().createEvent(
