@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -12,6 +22,12 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     timeZone: text("time_zone").notNull().default("UTC"),
     phoneRegion: text("phone_region").notNull().default("US"),
+    /** When the address was proven by opening a verification link; null until then. */
+    emailVerifiedAt: timestamptz("email_verified_at"),
+    /** The TOTP secret, sealed with the data encryption key (see core/auth/two-factor.ts); null: never set up. */
+    twoFactorSecret: text("two_factor_secret"),
+    /** Two-factor sign-in is on when this is set (a secret alone is a setup not yet confirmed). */
+    twoFactorEnabledAt: timestamptz("two_factor_enabled_at"),
     version: integer("version").notNull().default(1),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
@@ -35,6 +51,8 @@ export const sessions = pgTable(
     lastUsedAt: timestamptz("last_used_at").notNull().defaultNow(),
     tokenIssuedAt: timestamptz("token_issued_at").notNull().defaultNow(),
     userAgent: text("user_agent"),
+    /** The client's address as TRUST_PROXY resolves it: at sign-in, then refreshed as the session is used. */
+    ip: text("ip"),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId)],
 );
@@ -66,3 +84,100 @@ export const loginAttempts = pgTable(
   },
   (t) => [index("login_attempts_email_key_idx").on(t.emailKey, t.attemptedAt)],
 );
+
+/**
+ * Single-use links sent by email: password reset (1 hour), email verification (24 hours) and email
+ * change (24 hours, carrying the new address). Keyed by the token's SHA-256 (a global secret, so the
+ * row stores its owner); the token itself is only ever in the email.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<"password_reset" | "email_verification" | "email_change">().notNull(),
+    /** For email_change: the address that becomes the account's when the link is opened. */
+    newEmail: text("new_email"),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  (t) => [index("account_tokens_user_purpose_idx").on(t.userId, t.purpose)],
+);
+
+/**
+ * The product's own emails to the account holder (reset, verification, email change notices). Kept
+ * apart from email_messages: they are not client messages, never count toward the bounce rate and are
+ * not listed in Sent emails. The body is never stored, as it carries a live link.
+ */
+export const accountEmails = pgTable(
+  "account_emails",
+  {
+    id: uuid("id").notNull().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    toAddress: text("to_address").notNull(),
+    /** "sent" (a provider accepted it), "outbox" (no provider: logged only), "failed", then webhook states. */
+    status: text("status").notNull(),
+    provider: text("provider"),
+    providerId: text("provider_id"),
+    lastError: text("last_error"),
+    createdAt: timestamptz("created_at").notNull(),
+    updatedAt: timestamptz("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.id] }), index("account_emails_provider_id_idx").on(t.providerId)],
+);
+
+/** A sign-in that passed the password and waits for the second factor (5 minutes, keyed by a cookie token's hash). */
+export const twoFactorChallenges = pgTable(
+  "two_factor_challenges",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+  },
+  (t) => [index("two_factor_challenges_user_idx").on(t.userId)],
+);
+
+/** One-time recovery codes (hashed), 10 per enablement; used_at set when spent. */
+export const twoFactorRecoveryCodes = pgTable(
+  "two_factor_recovery_codes",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/**
+ * Request budgets shared by every server process on the database: one row per key and fixed window
+ * (a user's hour, an IP's minute for one action). The migration creates it UNLOGGED: counters are
+ * cheap to lose in a crash and must not cost WAL on every request.
+ */
+export const rateLimitCounters = pgTable(
+  "rate_limit_counters",
+  {
+    key: text("key").notNull(),
+    windowStart: timestamptz("window_start").notNull(),
+    used: integer("used").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limit_counters_window_idx").on(t.windowStart)],
+);
+
+/** Fingerprints of the data encryption keys this database's sealed values were written with. */
+export const encryptionKeys = pgTable("encryption_keys", {
+  version: integer("version").primaryKey(),
+  fingerprint: text("fingerprint").notNull(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+});
