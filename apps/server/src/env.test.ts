@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, loadEnv } from "./env";
+import { demoDataAllowed, EnvError, loadEnv } from "./env";
 
 describe("loadEnv", () => {
   it("applies defaults", () => {
@@ -35,5 +35,16 @@ describe("loadEnv", () => {
       TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
     });
     expect(env.GOOGLE_QUOTA_PER_MINUTE).toBe(10_000);
+  });
+
+  it("creates the demo account only on the embedded database outside production, unless told", () => {
+    const url = "postgres://crm@db.internal/crm";
+    expect(demoDataAllowed(loadEnv({}))).toBe(true);
+    expect(demoDataAllowed(loadEnv({ NODE_ENV: "production" }))).toBe(false);
+    expect(demoDataAllowed(loadEnv({ DATABASE_URL: url }))).toBe(false);
+    expect(demoDataAllowed(loadEnv({ DATABASE_URL: url, CRM_DEMO_DATA: "on" }))).toBe(true);
+    expect(demoDataAllowed(loadEnv({ NODE_ENV: "production", CRM_DEMO_DATA: "on" }))).toBe(true);
+    expect(demoDataAllowed(loadEnv({ CRM_DEMO_DATA: "off" }))).toBe(false);
+    expect(() => loadEnv({ CRM_DEMO_DATA: "sometimes" })).toThrow(/CRM_DEMO_DATA/);
   });
 });

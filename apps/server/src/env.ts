@@ -23,8 +23,11 @@ const envSchema = z.object({
   CRM_DATA_DIR: z.string().min(1).default("./.data"),
   WORKERS: booleanOff.default(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Create the demo account with demo data when the database has no users (first start). */
-  CRM_DEMO_DATA: booleanOff.default(true),
+  /**
+   * The demo account (made on a first start, when the database has no users). Unset: only on the
+   * embedded database outside production; `on` forces it (any database), `off` forbids it.
+   */
+  CRM_DEMO_DATA: booleanOff.optional(),
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT: z.coerce
     .number({ error: "must be a number of bytes" })
@@ -63,3 +66,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 }
 
 export class EnvError extends Error {}
+
+/**
+ * Whether a first start may create the demo account, whose password is public. Never on an
+ * operator's own database or in production unless asked for by name.
+ */
+export function demoDataAllowed(env: Pick<Env, "CRM_DEMO_DATA" | "NODE_ENV" | "DATABASE_URL">): boolean {
+  if (env.CRM_DEMO_DATA !== undefined) return env.CRM_DEMO_DATA;
+  return env.DATABASE_URL === undefined && env.NODE_ENV !== "production";
+}

@@ -5,7 +5,7 @@ import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
 import { googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
-import { EnvError, loadEnv } from "./env";
+import { demoDataAllowed, EnvError, loadEnv } from "./env";
 
 const defaultWebDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -100,7 +100,7 @@ async function main() {
   }
   // The demo's sessions get reminders only while email goes to the outbox: with a real Resend key
   // they would be sent to the demo's made-up addresses and bounce.
-  const demo = env.CRM_DEMO_DATA
+  const demo = demoDataAllowed(env)
     ? await ensureDemoAccount({
         db: handle.db,
         clock: systemClock,

@@ -1,12 +1,13 @@
 import { allJobs, DEMO_EMAIL, ensureDemoAccount, ManualClock, verifyPassword } from "@crm/core";
 import { schema } from "@crm/db";
-import { useTestDatabase } from "@crm/db/testing";
+import { useRacePool, useTestDatabase } from "@crm/db/testing";
 import { formatInZone } from "@crm/shared";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type JobRuntime, startJobRuntime } from "./jobs/pg-boss";
 
 const testDb = useTestDatabase();
+const wide = useRacePool(testDb);
 let runtime: JobRuntime;
 
 beforeAll(async () => {
@@ -82,6 +83,21 @@ describe("demo account on a first start", () => {
 
     expect(await ensureDemoAccount({ db, clock, jobs: runtime.queue })).toBeNull();
     expect(await db.select().from(schema.users)).toHaveLength(1);
+    expect(await db.select().from(schema.bookings)).toHaveLength(10);
+  });
+
+  it("several processes starting at once on an empty database: one demo, and every start succeeds", async () => {
+    const { db } = wide();
+    await db.delete(schema.users); // the test above made one; start from an empty database again
+    const clock = new ManualClock("2026-12-05T23:30:00Z");
+    const starts = await Promise.allSettled(
+      Array.from({ length: 4 }, () => ensureDemoAccount({ db, clock, jobs: runtime.queue })),
+    );
+    expect(starts.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+    const created = starts.filter((s) => s.status === "fulfilled" && s.value !== null);
+    expect(created).toHaveLength(1);
+    expect(await db.select().from(schema.users)).toHaveLength(1);
+    expect(await db.select().from(schema.clients)).toHaveLength(12);
     expect(await db.select().from(schema.bookings)).toHaveLength(10);
   });
 });

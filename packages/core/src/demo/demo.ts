@@ -7,6 +7,7 @@ import { createClient } from "../clients/clients";
 import type { CoreContext } from "../context";
 import { createNote } from "../notes/notes";
 import { listStages, moveClient } from "../pipeline/stages";
+import { inTransaction } from "../transaction";
 
 export const DEMO_EMAIL = "demo@example.com";
 export const DEMO_PASSWORD = "demo-password";
@@ -239,9 +240,19 @@ function demoInstant(now: Date, days: number, at: string): Date {
  * around at once. With `ctx.jobs`, the upcoming sessions get their reminders scheduled. Returns its
  * credentials, or null when the database already had users.
  */
-export async function ensureDemoAccount(ctx: CoreContext): Promise<{ email: string; password: string } | null> {
-  const [row] = await ctx.db.select({ count: sql<number>`count(*)::int` }).from(schema.users);
-  if ((row?.count ?? 0) > 0) return null;
+export function ensureDemoAccount(ctx: CoreContext): Promise<{ email: string; password: string } | null> {
+  // Several processes may start at once on an empty database: one transaction under one lock, so
+  // exactly one creates the whole demo, the others wait, then see a user and go on (and a crash
+  // half-way leaves no half-made demo behind).
+  return inTransaction(ctx, async (tx) => {
+    await tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended('crm:demo-account', 0))`);
+    const [row] = await tx.db.select({ count: sql<number>`count(*)::int` }).from(schema.users);
+    if ((row?.count ?? 0) > 0) return null;
+    return createDemoAccount(tx);
+  });
+}
+
+async function createDemoAccount(ctx: CoreContext): Promise<{ email: string; password: string }> {
   const user = await signup(ctx, {
     email: DEMO_EMAIL,
     password: DEMO_PASSWORD,
