@@ -15,6 +15,4 @@ export const rateLimitMessages = {
     `You have used all ${limit} requests allowed per hour. Try again ${retryIn(retryAfterSeconds)}.`,
   fromAddress: (retryAfterSeconds: number) =>
     `Too many attempts from your network. Try again ${retryIn(retryAfterSeconds)}.`,
-  /** A 429 from something in front of the server (a proxy), which says nothing more. */
-  unspecified: "Too many requests. Wait a minute and try again.",
 } as const;
