@@ -38,6 +38,10 @@ const serverEnv: Record<string, string> = {
   GOOGLE_API_URL: `${fakeGoogle}/`,
   // Signs the Resend webhooks the emails spec posts (bounces), as Resend would.
   RESEND_WEBHOOK_SECRET: E2E_RESEND_WEBHOOK_SECRET,
+  // The specs sign up and sign in many times from one address and one browser: far above any run's
+  // use, so no spec trips a limit (the limits have their own tests in apps/server).
+  RATE_LIMIT_PER_HOUR: "1000000",
+  AUTH_RATE_LIMIT_PER_MINUTE: "100000",
 };
 if (process.env.DATABASE_URL) serverEnv.DATABASE_URL = process.env.DATABASE_URL;
 

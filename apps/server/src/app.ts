@@ -1,4 +1,10 @@
-import { type ApiDeps, type Context, createHttpContextFactory } from "@crm/api";
+import {
+  type ApiDeps,
+  type Context,
+  createHttpContextFactory,
+  createRequestLimits,
+  type RequestLimitSettings,
+} from "@crm/api";
 import { type CalendarSyncDeps, type JobQueue, systemClock } from "@crm/core";
 import type { Database } from "@crm/db";
 import Fastify, { type FastifyServerOptions } from "fastify";
@@ -27,11 +33,28 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Google Calendar sync (OAuth callback, push webhook, quota in /health); unset: not configured. */
   calendar?: CalendarSyncDeps;
+  /**
+   * Which proxies may name the client in X-Forwarded-For (TRUST_PROXY): a hop count or their
+   * addresses. Unset: the socket's address is the client's, whatever the headers say.
+   */
+  trustProxy?: number | string[];
+  /** Request budgets (RATE_LIMIT_PER_HOUR, AUTH_RATE_LIMIT_PER_MINUTE). Unset: nothing is limited. */
+  limits?: RequestLimitSettings;
 }
 
 export function isLocalHttp(appUrl: string): boolean {
   const url = new URL(appUrl);
   return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
+/**
+ * A hop count becomes "the first n addresses from the socket backwards are proxies" (as Express reads
+ * it): this Fastify takes a bare number to mean "trust none". Addresses and ranges pass as they are.
+ */
+function trustProxyOption(trust: AppOptions["trustProxy"]): FastifyServerOptions["trustProxy"] {
+  if (trust === undefined) return false;
+  if (typeof trust === "number") return (_address: string, hop: number) => hop < trust;
+  return trust;
 }
 
 /**
@@ -44,7 +67,7 @@ export async function buildApp(options: AppOptions) {
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // Batched tRPC calls put every procedure name in the path.
     routerOptions: { maxParamLength: 5000 },
-    trustProxy: true,
+    trustProxy: trustProxyOption(options.trustProxy),
   });
   const secure = !isLocalHttp(options.appUrl);
   const deps: ApiDeps = {
@@ -54,6 +77,15 @@ export async function buildApp(options: AppOptions) {
     ...(options.jobs && { jobs: options.jobs }),
     ...(options.calendar && { calendar: options.calendar }),
   };
+  if (options.limits) {
+    let loggedAt = Number.NEGATIVE_INFINITY;
+    deps.limits = createRequestLimits(deps, options.limits, (error) => {
+      // Once per 10 s: with the database down every batch fails, and says nothing new.
+      if (performance.now() - loggedAt < 10_000) return;
+      loggedAt = performance.now();
+      app.log.error({ err: error }, "rate limit counters failed; requests let through");
+    });
+  }
   const createContext = createHttpContextFactory(deps, { allowedOrigins: [options.appUrl], secureCookies: secure });
 
   // The error handler first: the routes' scopes inherit it as they are registered.

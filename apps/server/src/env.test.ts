@@ -47,4 +47,32 @@ describe("loadEnv", () => {
     expect(demoDataAllowed(loadEnv({ CRM_DEMO_DATA: "off" }))).toBe(false);
     expect(() => loadEnv({ CRM_DEMO_DATA: "sometimes" })).toThrow(/CRM_DEMO_DATA/);
   });
+
+  it("reads the abuse limits and TRUST_PROXY, refusing bad values by name", () => {
+    const defaults = loadEnv({});
+    expect(defaults).toMatchObject({ RATE_LIMIT_PER_HOUR: 1000, AUTH_RATE_LIMIT_PER_MINUTE: 20 });
+    expect(defaults.TRUST_PROXY).toBeUndefined();
+    expect(loadEnv({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+    expect(loadEnv({ TRUST_PROXY: "10.0.0.0/8, 127.0.0.1,::1,fd00::/8,loopback" }).TRUST_PROXY).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1",
+      "::1",
+      "fd00::/8",
+      "loopback",
+    ]);
+    for (const bad of ["true", "0", "everyone", "10.0.0.0/33", "10.0.0.1,", "300.1.1.1"]) {
+      expect(() => loadEnv({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: must be a number of proxy hops/);
+    }
+    expect(() => loadEnv({ TRUST_PROXY: "true" })).toThrow(/true is refused/);
+    for (const bad of ["0", "-5", "1.5", "lots", "2000000000"]) {
+      expect(() => loadEnv({ RATE_LIMIT_PER_HOUR: bad })).toThrow(/RATE_LIMIT_PER_HOUR: must be/);
+    }
+    expect(() => loadEnv({ AUTH_RATE_LIMIT_PER_MINUTE: "none" })).toThrow(
+      /AUTH_RATE_LIMIT_PER_MINUTE: must be a whole number of requests per minute/,
+    );
+    expect(loadEnv({ RATE_LIMIT_PER_HOUR: "30", AUTH_RATE_LIMIT_PER_MINUTE: "5" })).toMatchObject({
+      RATE_LIMIT_PER_HOUR: 30,
+      AUTH_RATE_LIMIT_PER_MINUTE: 5,
+    });
+  });
 });

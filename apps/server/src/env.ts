@@ -1,6 +1,7 @@
 import path from "node:path";
 import { googleEnvShape, missingGoogleVariables } from "@crm/integrations";
 import { z } from "zod";
+import { limitsEnvShape } from "./env-limits";
 
 const booleanOff = z
   .enum(["on", "off", "true", "false", "1", "0"])
@@ -46,6 +47,7 @@ const envSchema = z.object({
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
   ...googleEnvShape,
+  ...limitsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; CRM_DATA_DIR: string };

@@ -84,6 +84,8 @@ async function main() {
     appUrl: env.APP_URL,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
     bodyLimit: env.BODY_LIMIT,
+    ...(env.TRUST_PROXY !== undefined && { trustProxy: env.TRUST_PROXY }),
+    limits: { perUserPerHour: env.RATE_LIMIT_PER_HOUR, authPerIpPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE },
     logger: {
       level: env.LOG_LEVEL,
       ...(process.stdout.isTTY && env.NODE_ENV !== "production"

@@ -4,12 +4,14 @@ import {
   hashToken,
   type JobQueue,
   type PublicUser,
+  type RateVerdict,
   SESSION_IDLE_MS,
   validateSessionToken,
 } from "@crm/core";
 import type { Database } from "@crm/db";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
+import { moreRestrictive, type RequestLimits, rateLimitHeaders, userBudgetExceeded } from "./limits";
 import { SessionCache } from "./session-cache";
 
 /** Where the session cookie goes. The Fastify context writes headers; tests record the calls. */
@@ -27,6 +29,8 @@ export interface ApiDeps {
   appUrl: string;
   /** Google Calendar sync, when configured. */
   calendar?: CalendarSyncDeps;
+  /** Request budgets (the HTTP app's); unset: nothing is limited (createCaller in tests, the CLI). */
+  limits?: RequestLimits;
 }
 
 export interface Context extends ApiDeps {
@@ -38,6 +42,15 @@ export interface Context extends ApiDeps {
   crossSite: boolean;
   /** Tells this process's session cache what changed (no-op without one). */
   sessionCache: Pick<SessionCache, "evictSession" | "evictUser">;
+  /** The client's address as TRUST_PROXY allows it to be known; unset without a request. */
+  clientIp: string | undefined;
+  /**
+   * This request's count against the signed-in user's hourly budget, started as soon as the user is
+   * known; null when not counted (signed out, no limits). Null inside: the database could not count.
+   */
+  budget: Promise<RateVerdict | null> | null;
+  /** Puts a verdict in the answer's RateLimit-* headers (the most restrictive of the request's). */
+  showRateLimit(verdict: RateVerdict): void;
 }
 
 const noCache: Context["sessionCache"] = { evictSession: () => {}, evictUser: () => {} };
@@ -70,6 +83,9 @@ export function createInnerContext(
     userAgent: undefined,
     crossSite: false,
     sessionCache: noCache,
+    clientIp: undefined,
+    budget: null,
+    showRateLimit: () => {},
   };
 }
 
@@ -107,6 +123,7 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
       clear: () => void res.header("set-cookie", serializeSessionCookie(null, cookieOptions)),
     };
 
+    let shown: RateVerdict | undefined;
     const ctx: Context = {
       ...deps,
       user: null,
@@ -115,6 +132,14 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
       userAgent: req.headers["user-agent"],
       crossSite,
       sessionCache: cache,
+      clientIp: req.ip,
+      budget: null,
+      showRateLimit(verdict) {
+        const winner = moreRestrictive(shown, verdict);
+        if (winner === shown) return;
+        shown = winner;
+        res.headers(rateLimitHeaders(winner));
+      },
     };
     const token = parseCookies(req.headers.cookie)[cookieName];
     if (!token || (!safe && !sameOrigin)) return ctx;
@@ -125,21 +150,47 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
     if (cached) {
       ctx.user = cached.user;
       ctx.sessionId = cached.sessionId;
-      return ctx;
-    }
-    const result = await validateSessionToken(deps, token);
-    if (result.status === "valid") {
-      ctx.user = result.user;
-      ctx.sessionId = result.sessionId;
-      if (result.rotatedToken) {
-        cookies.set(result.rotatedToken);
-        cache.set(hashToken(result.rotatedToken), result.sessionId, result.user, now);
-      } else {
-        cache.set(tokenHash, result.sessionId, result.user, now);
-      }
     } else {
-      cookies.clear();
+      const result = await validateSessionToken(deps, token);
+      if (result.status === "valid") {
+        ctx.user = result.user;
+        ctx.sessionId = result.sessionId;
+        if (result.rotatedToken) {
+          cookies.set(result.rotatedToken);
+          cache.set(hashToken(result.rotatedToken), result.sessionId, result.user, now);
+        } else {
+          cache.set(tokenHash, result.sessionId, result.user, now);
+        }
+      } else {
+        cookies.clear();
+      }
+    }
+    if (ctx.user && deps.limits) {
+      const userId = ctx.user.id;
+      const { perUser } = deps.limits;
+      // Counting starts now; a query runs beside it and a mutation waits for it (trpc.ts).
+      ctx.budget = perUser.take(userId).then((verdict) => {
+        if (verdict) {
+          ctx.showRateLimit(verdict);
+          if (verdict.reachedWarning) {
+            req.log.warn(
+              { userId, used: perUser.warnPosition, limitPerHour: perUser.limit },
+              "user reached 80% of the hourly request budget",
+            );
+          }
+        }
+        return verdict;
+      });
     }
     return ctx;
   };
+}
+
+/**
+ * For routes outside tRPC that use this context: waits for the request's count and refuses it past
+ * the user's budget (a DomainError THROTTLED: 429 with Retry-After). Call it before doing anything.
+ */
+export async function assertWithinBudget(ctx: Pick<Context, "budget">): Promise<void> {
+  const verdict = await ctx.budget;
+  if (verdict && !verdict.granted) throw userBudgetExceeded(verdict);
 }

@@ -1,5 +1,6 @@
 export {
   type ApiDeps,
+  assertWithinBudget,
   type Context,
   createHttpContextFactory,
   createInnerContext,
@@ -8,6 +9,15 @@ export {
   type SessionCookieJar,
 } from "./context";
 export { sessionCookieName } from "./cookies";
+export {
+  addressLimitExceeded,
+  createRequestLimits,
+  IP_LIMITED_PROCEDURES,
+  type RequestLimitSettings,
+  type RequestLimits,
+  rateLimitHeaders,
+  userBudgetExceeded,
+} from "./limits";
 export { type AppRouter, appRouter, createCaller } from "./root";
 export { SessionCache } from "./session-cache";
 export {

@@ -3,6 +3,7 @@ import { findNulCharacter, messages } from "@crm/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context";
+import { addressLimitExceeded, IP_LIMITED_PROCEDURES, userBudgetExceeded } from "./limits";
 import { domainCause, toTRPCError } from "./to-trpc-error";
 import { transformer } from "./transformer";
 
@@ -63,7 +64,33 @@ const refuseNulCharacters = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-const procedure = t.procedure.use(mapDomainErrors);
+/**
+ * The request budgets (limits.ts), for every procedure. Sign-in-like procedures first take one call
+ * from the client IP's budget for that procedure. Then the user's hourly count, started by the
+ * context: a mutation waits for the verdict before it runs; a query (no side effects) runs beside
+ * the count and its answer waits for the verdict, so the count's round trip costs a query no time.
+ */
+const enforceLimits = t.middleware(async ({ ctx, path, type, next }) => {
+  if (ctx.limits && ctx.clientIp !== undefined && IP_LIMITED_PROCEDURES.has(path)) {
+    const verdict = await ctx.limits.perIpAction.take(`${ctx.clientIp}:${path}`);
+    if (verdict) {
+      ctx.showRateLimit(verdict);
+      if (!verdict.granted) throw addressLimitExceeded(verdict);
+    }
+  }
+  const budget = ctx.budget;
+  if (!budget) return next();
+  if (type !== "query") {
+    const verdict = await budget;
+    if (verdict && !verdict.granted) throw userBudgetExceeded(verdict);
+    return next();
+  }
+  const [verdict, result] = await Promise.all([budget, next()]);
+  if (verdict && !verdict.granted) throw userBudgetExceeded(verdict);
+  return result;
+});
+
+const procedure = t.procedure.use(mapDomainErrors).use(enforceLimits);
 
 export const publicProcedure = procedure.use(refuseNulCharacters);
 

@@ -28,6 +28,7 @@ export * from "./imports";
 export { allJobs } from "./jobs/all";
 export * from "./jobs/failed";
 export * from "./jobs/registry";
+export * from "./limits/window-counter";
 export * from "./notes/notes";
 export * from "./pipeline/stages";
 export * from "./ports";

@@ -10,6 +10,7 @@ export * from "./messages";
 export * from "./notes";
 export * from "./phone";
 export * from "./pipeline";
+export * from "./rate-limits";
 export * from "./settings";
 export * from "./text";
 export * from "./time-zones";

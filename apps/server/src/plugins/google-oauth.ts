@@ -1,4 +1,4 @@
-import type { HttpContextFactory } from "@crm/api";
+import { assertWithinBudget, type HttpContextFactory } from "@crm/api";
 import { completeGoogleConnect } from "@crm/core";
 import type { FastifyPluginAsync } from "fastify";
 import { refuseNulCharacters } from "./errors";
@@ -15,6 +15,7 @@ export const googleOAuthPlugin: FastifyPluginAsync<GoogleOAuthOptions> = async (
   scope.addHook("preValidation", refuseNulCharacters);
   scope.get("/auth/google/callback", async (request, reply) => {
     const ctx = await createContext({ req: request, res: reply });
+    await assertWithinBudget(ctx);
     if (!ctx.user) return reply.redirect("/login?redirect=%2Fsettings");
     if (!ctx.calendar)
       return reply.redirect("/settings?google=error&message=Google%20Calendar%20is%20not%20configured");

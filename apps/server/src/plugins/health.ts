@@ -9,7 +9,7 @@ export interface HealthOptions {
 
 /**
  * /health: the database (with its latency) and the job queue decide up or down (503); email
- * bounces and Google's quota only add warnings.
+ * bounces, Google's quota and users near their request budget only add warnings.
  */
 export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { deps }) => {
   scope.get("/health", async (_request, reply) => {
@@ -27,12 +27,19 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { d
     const google =
       deps.calendar && database.status === "up" ? await googleQuotaUsage(deps, deps.calendar.quotaPerMinute) : null;
     if (google?.warning) warnings.push(google.warning);
+    const requests = database.status === "up" ? await requestBudgetUse(deps) : null;
+    if (requests?.usersNearLimit) {
+      warnings.push(
+        `${requests.usersNearLimit} user(s) used 80% or more of their hourly request budget (${requests.limitPerHour})`,
+      );
+    }
     return reply.status(ok ? 200 : 503).send({
       status: ok ? "ok" : "error",
       warnings,
       database,
       ...(email && { email: { sent24h: email.sent, bounced24h: email.bounced } }),
       ...(google && { google: { callsThisMinute: google.calls, quotaPerMinute: google.quota } }),
+      ...(requests && { requests }),
       ...(queue && {
         queue: {
           status: queue.reachable ? "up" : "down",
@@ -43,3 +50,11 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { d
     });
   });
 };
+
+/** How many users are past 80% of this hour's budget: a count only, /health is public. */
+async function requestBudgetUse(deps: ApiDeps) {
+  if (!deps.limits) return null;
+  const usersNearLimit = await deps.limits.perUser.nearLimitCount().catch(() => null);
+  if (usersNearLimit === null) return null;
+  return { usersNearLimit, limitPerHour: deps.limits.perUser.limit };
+}

@@ -15,6 +15,8 @@ export const trpcPlugin: FastifyPluginAsync<TrpcOptions> = async (app, { createC
     prefix: "/trpc",
     router: appRouter,
     createContext,
+    // Every signed-in answer carries RateLimit-* headers, even one that failed before a procedure ran.
+    beforeSend: (ctx) => ctx.budget,
     onError({ error, path, req }) {
       if (error.code === "INTERNAL_SERVER_ERROR")
         req.log.error({ err: error.cause ?? error, path }, "procedure failed");
@@ -31,6 +33,8 @@ export interface TrpcRouteOptions<TRouter extends AnyRouter>
   prefix: string;
   createContext: (opts: { req: FastifyRequest; res: FastifyReply }) => Promise<inferRouterContext<TRouter>>;
   onError?: (opts: { error: TRPCError; path: string | undefined; req: FastifyRequest }) => void;
+  /** Awaited after the procedures, before the answer goes (if a context was made). */
+  beforeSend?: (ctx: inferRouterContext<TRouter>) => Promise<unknown> | null | undefined;
 }
 
 /** The reason a request's signal aborts with: built once, as a DOMException's stack trace is costly. */
@@ -46,7 +50,7 @@ const CLIENT_GONE = new DOMException("The client closed the connection", "AbortE
  * anything else (a streamed answer) still goes to Fastify as the Response itself.
  */
 export function registerTrpc<TRouter extends AnyRouter>(app: FastifyInstance, options: TrpcRouteOptions<TRouter>) {
-  const { prefix, createContext, onError, ...handlerOptions } = options;
+  const { prefix, createContext, onError, beforeSend, ...handlerOptions } = options;
   return app.register(async (scope) => {
     // As tRPC's adapter: bodies reach tRPC unparsed, which parses (and validates) them itself.
     scope.removeContentTypeParser("application/json");
@@ -56,14 +60,19 @@ export function registerTrpc<TRouter extends AnyRouter>(app: FastifyInstance, op
 
     scope.all(`${prefix}/:path`, async (request, reply) => {
       const path = (request.params as { path: string }).path;
+      let context: inferRouterContext<TRouter> | undefined;
       const response = await resolveResponse<TRouter>({
         ...handlerOptions,
         req: toWebRequest(request.raw, reply.raw, request.body),
         path,
         error: null,
-        createContext: () => createContext({ req: request, res: reply }),
+        createContext: async () => {
+          context = await createContext({ req: request, res: reply });
+          return context;
+        },
         onError: onError && ((o) => onError({ error: o.error, path: o.path, req: request })),
       });
+      if (beforeSend && context !== undefined) await beforeSend(context);
       const contentType = response.headers.get("content-type");
       if (response.body === null || !contentType?.startsWith("application/json")) return reply.send(response);
       reply.status(response.status);

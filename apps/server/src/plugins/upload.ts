@@ -1,4 +1,4 @@
-import type { HttpContextFactory } from "@crm/api";
+import { assertWithinBudget, type HttpContextFactory } from "@crm/api";
 import { createImport, DomainError, MAX_IMPORT_BYTES, parseInput } from "@crm/core";
 import { messages, text } from "@crm/shared";
 import type { FastifyPluginAsync } from "fastify";
@@ -20,6 +20,7 @@ export const uploadPlugin: FastifyPluginAsync<UploadOptions> = async (scope, { c
   );
   scope.post("/api/v1/imports", { bodyLimit }, async (request, reply) => {
     const ctx = await createContext({ req: request, res: reply });
+    await assertWithinBudget(ctx);
     if (ctx.crossSite) return reply.status(403).send({ error: messages.crossSite, statusCode: 403 });
     if (!ctx.user) throw new DomainError("UNAUTHENTICATED", messages.signInRequired);
     if (!Buffer.isBuffer(request.body)) {

@@ -1,7 +1,8 @@
 import { useQueryErrorResetBoundary } from "@tanstack/react-query";
 import { type ErrorComponentProps, Link, useRouter } from "@tanstack/react-router";
 import { RotateCw, TriangleAlert } from "lucide-react";
-import { userMessage } from "../lib/errors";
+import { useEffect, useState } from "react";
+import { retryAfterSeconds, userMessage } from "../lib/errors";
 import { useDocumentTitle } from "../lib/use-document-title";
 import { Button } from "./ui/button";
 
@@ -9,7 +10,9 @@ import { Button } from "./ui/button";
 export function RouteError({ error, reset }: ErrorComponentProps) {
   const router = useRouter();
   const queryReset = useQueryErrorResetBoundary();
-  useDocumentTitle("Something went wrong");
+  const throttled = useWaitBeforeRetry(error);
+  const title = throttled.refused ? "Too many requests" : "Something went wrong";
+  useDocumentTitle(title);
 
   async function retry() {
     queryReset.reset();
@@ -23,12 +26,12 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
         <div className="mx-auto mb-5 flex size-12 items-center justify-center rounded-full bg-red-50 ring-1 ring-red-100">
           <TriangleAlert className="size-6 text-red-500" aria-hidden="true" />
         </div>
-        <h1 className="text-lg font-semibold text-zinc-900">Something went wrong</h1>
+        <h1 className="text-lg font-semibold text-zinc-900">{title}</h1>
         <p role="alert" className="mt-2 text-sm text-zinc-600">
           {userMessage(error)}
         </p>
         <div className="mt-6 flex justify-center gap-3">
-          <Button onClick={retry}>
+          <Button onClick={retry} disabled={throttled.waiting}>
             <RotateCw className="size-4" aria-hidden="true" />
             Try again
           </Button>
@@ -39,4 +42,17 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
       </div>
     </div>
   );
+}
+
+/** A 429: "Try again" stays disabled until the server said the budget is back. */
+function useWaitBeforeRetry(error: unknown) {
+  const seconds = retryAfterSeconds(error);
+  const [waiting, setWaiting] = useState(seconds !== null);
+  useEffect(() => {
+    setWaiting(seconds !== null);
+    if (seconds === null) return;
+    const timer = setTimeout(() => setWaiting(false), seconds * 1000);
+    return () => clearTimeout(timer);
+  }, [seconds]);
+  return { refused: seconds !== null, waiting };
 }

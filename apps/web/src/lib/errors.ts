@@ -57,6 +57,13 @@ export function isStaleVersion(error: unknown): boolean {
   return (error as Error).message === messages.staleVersion || (errorField(error) === null && !errorDetails(error));
 }
 
+/** Seconds until a refused request (429) may succeed, as the server said; null for other errors. */
+export function retryAfterSeconds(error: unknown): number | null {
+  if (errorCode(error) !== "TOO_MANY_REQUESTS") return null;
+  const seconds = errorDetails(error)?.retryAfterSeconds;
+  return typeof seconds === "number" && seconds > 0 ? seconds : null;
+}
+
 export function errorCode(error: unknown): string | null {
   if (!(error instanceof TRPCClientError)) return null;
   const code = (error.data as { code?: unknown } | null | undefined)?.code;
