@@ -27,6 +27,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Google Calendar sync (OAuth callback, push webhook, quota in /health); unset: not configured. */
   calendar?: CalendarSyncDeps;
+  /** "email" when a provider (Resend) sends account emails; unset: the outbox (the server log). */
+  emailDelivery?: ApiDeps["emailDelivery"];
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -53,6 +55,7 @@ export async function buildApp(options: AppOptions) {
     appUrl: options.appUrl,
     ...(options.jobs && { jobs: options.jobs }),
     ...(options.calendar && { calendar: options.calendar }),
+    ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
   };
   const createContext = createHttpContextFactory(deps, { allowedOrigins: [options.appUrl], secureCookies: secure });
 

@@ -8,6 +8,7 @@ import {
   validateSessionToken,
 } from "@crm/core";
 import type { Database } from "@crm/db";
+import type { EmailDelivery } from "@crm/shared";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
 import { SessionCache } from "./session-cache";
@@ -27,6 +28,8 @@ export interface ApiDeps {
   appUrl: string;
   /** Google Calendar sync, when configured. */
   calendar?: CalendarSyncDeps;
+  /** Whether account emails leave the server ("email": a provider is configured); absent: the outbox. */
+  emailDelivery?: EmailDelivery;
 }
 
 export interface Context extends ApiDeps {
