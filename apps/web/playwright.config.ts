@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
-import { E2E_RESEND_WEBHOOK_SECRET } from "./e2e/fixtures/resend";
+import {
+  E2E_RESEND_WEBHOOK_SECRET,
+  FAKE_RESEND_API_KEY,
+  FAKE_RESEND_CONTROL_PORT,
+  FAKE_RESEND_PORT,
+} from "./e2e/fixtures/resend";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -36,6 +41,10 @@ const serverEnv: Record<string, string> = {
   GOOGLE_TOKEN_URL: `${fakeGoogle}/token`,
   GOOGLE_REVOKE_URL: `${fakeGoogle}/revoke`,
   GOOGLE_API_URL: `${fakeGoogle}/`,
+  // Email goes through the fake Resend (a real HTTP server, driven by the real SDK), so specs can read
+  // what was sent (e.g. a password reset link) from its control API.
+  RESEND_API_KEY: FAKE_RESEND_API_KEY,
+  RESEND_BASE_URL: `http://127.0.0.1:${FAKE_RESEND_PORT}`,
   // Signs the Resend webhooks the emails spec posts (bounces), as Resend would.
   RESEND_WEBHOOK_SECRET: E2E_RESEND_WEBHOOK_SECRET,
   // The specs sign up and sign in many times from one address and one browser: far above any run's
@@ -79,6 +88,20 @@ export default defineConfig({
       cwd: here,
       url: `${fakeGoogleControl}/health`,
       env: { FAKE_GOOGLE_PORT: String(fakeGooglePort), FAKE_GOOGLE_CONTROL_PORT: String(port + 2) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "node --import tsx ../../packages/testing/src/fake-resend-cli.ts",
+      cwd: here,
+      url: `http://127.0.0.1:${FAKE_RESEND_CONTROL_PORT}/health`,
+      env: {
+        FAKE_RESEND_PORT: String(FAKE_RESEND_PORT),
+        FAKE_RESEND_CONTROL_PORT: String(FAKE_RESEND_CONTROL_PORT),
+        FAKE_RESEND_API_KEY,
+      },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",

@@ -3,6 +3,7 @@
 // the domain, the database driver and Google's SDK.
 export {
   allJobs,
+  createPasswordResetLink,
   DEFAULT_TRASH_RETENTION_DAYS,
   findUserByEmail,
   purgeDeletedClients,

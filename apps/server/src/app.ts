@@ -40,6 +40,8 @@ export interface AppOptions {
   trustProxy?: number | string[];
   /** Request budgets (RATE_LIMIT_PER_HOUR, AUTH_RATE_LIMIT_PER_MINUTE). Unset: nothing is limited. */
   limits?: RequestLimitSettings;
+  /** "email" when a provider (Resend) sends account emails; unset: the outbox (the server log). */
+  emailDelivery?: ApiDeps["emailDelivery"];
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -76,6 +78,7 @@ export async function buildApp(options: AppOptions) {
     appUrl: options.appUrl,
     ...(options.jobs && { jobs: options.jobs }),
     ...(options.calendar && { calendar: options.calendar }),
+    ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
   };
   if (options.limits) {
     let loggedAt = Number.NEGATIVE_INFINITY;

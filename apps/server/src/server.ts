@@ -67,6 +67,7 @@ async function main() {
       db: handle.db,
       clock: systemClock,
       email: { mailer, from: env.EMAIL_FROM },
+      appUrl: env.APP_URL,
       ...(calendar && { calendar }),
     }),
     log: {
@@ -82,6 +83,7 @@ async function main() {
     clock: systemClock,
     ...(calendar && { calendar }),
     appUrl: env.APP_URL,
+    emailDelivery: mailer.kind === "resend" ? "email" : "outbox",
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
     bodyLimit: env.BODY_LIMIT,
     ...(env.TRUST_PROXY !== undefined && { trustProxy: env.TRUST_PROXY }),

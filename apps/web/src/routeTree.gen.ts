@@ -10,8 +10,11 @@
 
 import { Route as rootRouteImport } from "./routes/__root";
 import { Route as AuthedRouteImport } from "./routes/_authed";
+import { Route as ForgotPasswordRouteImport } from "./routes/forgot-password";
 import { Route as LoginRouteImport } from "./routes/login";
+import { Route as ResetPasswordRouteImport } from "./routes/reset-password";
 import { Route as SignupRouteImport } from "./routes/signup";
+import { Route as VerifyEmailRouteImport } from "./routes/verify-email";
 import { Route as AuthedIndexRouteImport } from "./routes/_authed/index";
 import { Route as AuthedImportRouteImport } from "./routes/_authed/import";
 import { Route as AuthedBookingsIndexRouteImport } from "./routes/_authed/bookings/index";
@@ -29,14 +32,29 @@ const AuthedRoute = AuthedRouteImport.update({
   id: "/_authed",
   getParentRoute: () => rootRouteImport,
 } as any);
+const ForgotPasswordRoute = ForgotPasswordRouteImport.update({
+  id: "/forgot-password",
+  path: "/forgot-password",
+  getParentRoute: () => rootRouteImport,
+} as any);
 const LoginRoute = LoginRouteImport.update({
   id: "/login",
   path: "/login",
   getParentRoute: () => rootRouteImport,
 } as any);
+const ResetPasswordRoute = ResetPasswordRouteImport.update({
+  id: "/reset-password",
+  path: "/reset-password",
+  getParentRoute: () => rootRouteImport,
+} as any);
 const SignupRoute = SignupRouteImport.update({
   id: "/signup",
   path: "/signup",
+  getParentRoute: () => rootRouteImport,
+} as any);
+const VerifyEmailRoute = VerifyEmailRouteImport.update({
+  id: "/verify-email",
+  path: "/verify-email",
   getParentRoute: () => rootRouteImport,
 } as any);
 const AuthedIndexRoute = AuthedIndexRouteImport.update({
@@ -102,8 +120,11 @@ const AuthedSettingsIndexRoute = AuthedSettingsIndexRouteImport.update({
 
 export interface FileRoutesByFullPath {
   "/": typeof AuthedIndexRoute;
+  "/forgot-password": typeof ForgotPasswordRoute;
   "/login": typeof LoginRoute;
+  "/reset-password": typeof ResetPasswordRoute;
   "/signup": typeof SignupRoute;
+  "/verify-email": typeof VerifyEmailRoute;
   "/import": typeof AuthedImportRoute;
   "/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
   "/clients/$clientId": typeof AuthedClientsClientIdRoute;
@@ -117,8 +138,11 @@ export interface FileRoutesByFullPath {
   "/settings/": typeof AuthedSettingsIndexRoute;
 }
 export interface FileRoutesByTo {
+  "/forgot-password": typeof ForgotPasswordRoute;
   "/login": typeof LoginRoute;
+  "/reset-password": typeof ResetPasswordRoute;
   "/signup": typeof SignupRoute;
+  "/verify-email": typeof VerifyEmailRoute;
   "/import": typeof AuthedImportRoute;
   "/": typeof AuthedIndexRoute;
   "/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
@@ -135,8 +159,11 @@ export interface FileRoutesByTo {
 export interface FileRoutesById {
   __root__: typeof rootRouteImport;
   "/_authed": typeof AuthedRouteWithChildren;
+  "/forgot-password": typeof ForgotPasswordRoute;
   "/login": typeof LoginRoute;
+  "/reset-password": typeof ResetPasswordRoute;
   "/signup": typeof SignupRoute;
+  "/verify-email": typeof VerifyEmailRoute;
   "/_authed/import": typeof AuthedImportRoute;
   "/_authed/": typeof AuthedIndexRoute;
   "/_authed/bookings/$bookingId": typeof AuthedBookingsBookingIdRoute;
@@ -154,8 +181,11 @@ export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath;
   fullPaths:
     | "/"
+    | "/forgot-password"
     | "/login"
+    | "/reset-password"
     | "/signup"
+    | "/verify-email"
     | "/import"
     | "/bookings/$bookingId"
     | "/clients/$clientId"
@@ -169,8 +199,11 @@ export interface FileRouteTypes {
     | "/settings/";
   fileRoutesByTo: FileRoutesByTo;
   to:
+    | "/forgot-password"
     | "/login"
+    | "/reset-password"
     | "/signup"
+    | "/verify-email"
     | "/import"
     | "/"
     | "/bookings/$bookingId"
@@ -186,8 +219,11 @@ export interface FileRouteTypes {
   id:
     | "__root__"
     | "/_authed"
+    | "/forgot-password"
     | "/login"
+    | "/reset-password"
     | "/signup"
+    | "/verify-email"
     | "/_authed/import"
     | "/_authed/"
     | "/_authed/bookings/$bookingId"
@@ -204,8 +240,11 @@ export interface FileRouteTypes {
 }
 export interface RootRouteChildren {
   AuthedRoute: typeof AuthedRouteWithChildren;
+  ForgotPasswordRoute: typeof ForgotPasswordRoute;
   LoginRoute: typeof LoginRoute;
+  ResetPasswordRoute: typeof ResetPasswordRoute;
   SignupRoute: typeof SignupRoute;
+  VerifyEmailRoute: typeof VerifyEmailRoute;
 }
 
 declare module "@tanstack/react-router" {
@@ -217,6 +256,13 @@ declare module "@tanstack/react-router" {
       preLoaderRoute: typeof AuthedRouteImport;
       parentRoute: typeof rootRouteImport;
     };
+    "/forgot-password": {
+      id: "/forgot-password";
+      path: "/forgot-password";
+      fullPath: "/forgot-password";
+      preLoaderRoute: typeof ForgotPasswordRouteImport;
+      parentRoute: typeof rootRouteImport;
+    };
     "/login": {
       id: "/login";
       path: "/login";
@@ -224,11 +270,25 @@ declare module "@tanstack/react-router" {
       preLoaderRoute: typeof LoginRouteImport;
       parentRoute: typeof rootRouteImport;
     };
+    "/reset-password": {
+      id: "/reset-password";
+      path: "/reset-password";
+      fullPath: "/reset-password";
+      preLoaderRoute: typeof ResetPasswordRouteImport;
+      parentRoute: typeof rootRouteImport;
+    };
     "/signup": {
       id: "/signup";
       path: "/signup";
       fullPath: "/signup";
       preLoaderRoute: typeof SignupRouteImport;
+      parentRoute: typeof rootRouteImport;
+    };
+    "/verify-email": {
+      id: "/verify-email";
+      path: "/verify-email";
+      fullPath: "/verify-email";
+      preLoaderRoute: typeof VerifyEmailRouteImport;
       parentRoute: typeof rootRouteImport;
     };
     "/_authed/": {
@@ -353,8 +413,11 @@ const AuthedRouteWithChildren =
 
 const rootRouteChildren: RootRouteChildren = {
   AuthedRoute: AuthedRouteWithChildren,
+  ForgotPasswordRoute: ForgotPasswordRoute,
   LoginRoute: LoginRoute,
+  ResetPasswordRoute: ResetPasswordRoute,
   SignupRoute: SignupRoute,
+  VerifyEmailRoute: VerifyEmailRoute,
 };
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

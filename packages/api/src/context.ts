@@ -9,6 +9,7 @@ import {
   validateSessionToken,
 } from "@crm/core";
 import type { Database } from "@crm/db";
+import type { EmailDelivery } from "@crm/shared";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
 import { moreRestrictive, type RequestLimits, rateLimitHeaders, userBudgetExceeded } from "./limits";
@@ -31,6 +32,8 @@ export interface ApiDeps {
   calendar?: CalendarSyncDeps;
   /** Request budgets (the HTTP app's); unset: nothing is limited (createCaller in tests, the CLI). */
   limits?: RequestLimits;
+  /** Whether account emails leave the server ("email": a provider is configured); absent: the outbox. */
+  emailDelivery?: EmailDelivery;
 }
 
 export interface Context extends ApiDeps {

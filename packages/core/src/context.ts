@@ -10,6 +10,8 @@ export interface CoreContext {
   jobs?: JobQueue;
   /** Present where email is sent (job handlers). */
   email?: { mailer: Mailer; from: string };
+  /** The app's public base URL, for links in account emails (job handlers; the API has it too). */
+  appUrl?: string;
   /** Present when Google Calendar is configured (GOOGLE_CLIENT_ID and friends). */
   calendar?: CalendarSyncDeps;
 }

@@ -1,4 +1,8 @@
 export * from "./activity/activity";
+export { type AccountEmailKind, applyAccountEmailDelivery } from "./auth/account-emails";
+export { ACCOUNT_TOKEN_TTL_MS, type AccountTokenPurpose } from "./auth/account-tokens";
+export * from "./auth/email-verification";
+export * from "./auth/password-reset";
 export * from "./auth/passwords";
 export * from "./auth/sessions";
 export * from "./auth/users";

@@ -116,7 +116,7 @@ const DEFAULT_FAULTS: Record<FakeResendFaultStatus, { name: string; message: str
   },
 };
 
-export async function startFakeResend(options: { apiKey?: string } = {}): Promise<FakeResend> {
+export async function startFakeResend(options: { apiKey?: string; port?: number } = {}): Promise<FakeResend> {
   const apiKey = options.apiKey ?? `re_fake_${randomBytes(12).toString("hex")}`;
   const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
   const sent: SentEmail[] = [];
@@ -255,7 +255,7 @@ export async function startFakeResend(options: { apiKey?: string } = {}): Promis
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 

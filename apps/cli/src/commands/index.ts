@@ -3,6 +3,7 @@ import { createUserCommand } from "./create-user";
 import { importCommand } from "./import";
 import { migrateCommand } from "./migrate";
 import { purgeCommand } from "./purge";
+import { resetPasswordCommand } from "./reset-password";
 import { seedCommand } from "./seed";
 import { workerCommand } from "./worker";
 
@@ -10,6 +11,7 @@ import { workerCommand } from "./worker";
 export const commands: readonly Command[] = [
   migrateCommand,
   createUserCommand,
+  resetPasswordCommand,
   seedCommand,
   importCommand,
   workerCommand,

@@ -36,6 +36,7 @@ Options:
         db: database.db,
         clock: systemClock,
         email: { mailer, from: env.EMAIL_FROM },
+        appUrl: env.APP_URL,
         ...(calendar && { calendar }),
       }),
       log: {

@@ -1,5 +1,6 @@
 import { createFileRoute, Outlet, redirect, useRouter } from "@tanstack/react-router";
 import { useEffect } from "react";
+import { VerifyEmailBanner } from "../components/account/verify-email-banner";
 import { AppShell } from "../components/app-shell";
 import { PageSpinner } from "../components/ui/spinner";
 import { isSigningOut } from "../lib/auth";
@@ -35,6 +36,7 @@ function AuthedLayout() {
   }, [me.data, router]);
   return (
     <AppShell>
+      <VerifyEmailBanner />
       <Outlet />
     </AppShell>
   );

@@ -44,6 +44,14 @@ function LoginPage() {
         submitLabel="Sign in"
         pendingLabel="Signing in…"
       />
+      <p className="mt-4 text-center text-sm">
+        <Link
+          to="/forgot-password"
+          className="rounded font-medium text-indigo-600 hover:text-indigo-500 hover:underline"
+        >
+          Forgot password?
+        </Link>
+      </p>
     </AuthLayout>
   );
 }

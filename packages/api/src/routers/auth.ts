@@ -1,10 +1,12 @@
 import { changePassword, createSession, invalidateSession, login, signup } from "@crm/core";
 import { changePasswordInput, loginInput, signupInput } from "@crm/shared";
 import { authedProcedure, publicProcedure, router } from "../trpc";
+import { accountProcedures, sendVerificationEmail } from "./account";
 
 export const authRouter = router({
   signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
     const user = await signup(ctx, input);
+    await sendVerificationEmail(ctx, user.id);
     const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
     ctx.cookies.set(session.token);
     return user;
@@ -41,4 +43,6 @@ export const authRouter = router({
     ctx.cookies.set(session.token);
     return { ok: true as const };
   }),
+
+  ...accountProcedures,
 });

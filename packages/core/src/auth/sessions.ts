@@ -78,6 +78,7 @@ const sessionLookup = preparedPerDb((db) =>
       name: users.name,
       timeZone: users.timeZone,
       phoneRegion: users.phoneRegion,
+      emailVerifiedAt: users.emailVerifiedAt,
     })
     .from(sessionTokens)
     .innerJoin(sessions, eq(sessions.id, sessionTokens.sessionId))
@@ -106,6 +107,7 @@ export async function validateSessionToken(ctx: CoreContext, token: string): Pro
     name: row.name,
     timeZone: row.timeZone,
     phoneRegion: row.phoneRegion,
+    emailVerified: row.emailVerifiedAt !== null,
   };
   if (row.retiredAt) {
     if (now.getTime() - row.retiredAt.getTime() <= ROTATION_GRACE_MS) {

@@ -24,10 +24,19 @@ export interface PublicUser {
   name: string;
   timeZone: string;
   phoneRegion: string;
+  /** The address was proven by opening a link sent to it (users.email_verified_at). */
+  emailVerified: boolean;
 }
 
 export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
-  return { id: row.id, email: row.email, name: row.name, timeZone: row.timeZone, phoneRegion: row.phoneRegion };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    timeZone: row.timeZone,
+    phoneRegion: row.phoneRegion,
+    emailVerified: row.emailVerifiedAt !== null,
+  };
 }
 
 export const LOGIN_MAX_FAILURES = 5;

@@ -1,5 +1,6 @@
 import { schema } from "@crm/db";
 import { and, eq, inArray } from "drizzle-orm";
+import { applyAccountEmailDelivery } from "../auth/account-emails";
 import type { CoreContext } from "../context";
 
 const { emailMessages } = schema;
@@ -11,7 +12,10 @@ export type DeliveryUpdate =
   | { type: "failed"; providerId: string; at: Date; reason: string }
   | { type: "ignored"; eventType: string };
 
-/** Applies a provider's delivery event (Resend webhook) to the email it is about. */
+/**
+ * Applies a provider's delivery event (Resend webhook) to the email it is about: a client message
+ * (email_messages) or, failing that, an account email (account_emails). Matching neither is no error.
+ */
 export async function applyDeliveryEvent(ctx: CoreContext, event: DeliveryUpdate): Promise<boolean> {
   if (event.type === "ignored") return false;
   const set =
@@ -33,5 +37,7 @@ export async function applyDeliveryEvent(ctx: CoreContext, event: DeliveryUpdate
       ),
     )
     .returning({ id: emailMessages.id });
-  return updated.length > 0;
+  if (updated.length > 0) return true;
+  const reason = event.type === "bounced" || event.type === "failed" ? event.reason : null;
+  return applyAccountEmailDelivery(ctx, event.providerId, event.type, reason);
 }

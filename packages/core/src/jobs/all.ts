@@ -1,3 +1,5 @@
+import { sendEmailChangeJob, sendVerificationJob } from "../auth/email-verification";
+import { sendPasswordResetJob } from "../auth/password-reset";
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
@@ -12,4 +14,7 @@ export const allJobs: JobDefinition<never>[] = [
   settleOrphanImportsJob as JobDefinition<never>,
   calendarSyncJob as JobDefinition<never>,
   calendarPollJob as JobDefinition<never>,
+  sendPasswordResetJob as JobDefinition<never>,
+  sendVerificationJob as JobDefinition<never>,
+  sendEmailChangeJob as JobDefinition<never>,
 ];

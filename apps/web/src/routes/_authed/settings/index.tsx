@@ -19,6 +19,7 @@ import { useCurrentUser } from "../../../lib/auth";
 import { type FormErrors, formErrorsFrom, hasErrors, validate } from "../../../lib/errors";
 import { phoneRegionOptions, timeZoneOptions } from "../../../lib/regions";
 import { trpc } from "../../../lib/trpc";
+import { EmailChangeCard } from "./-components/email-change-card";
 
 /** Google's consent round trip comes back here with ?google=connected or ?google=error&message=… */
 interface SettingsSearch {
@@ -73,6 +74,7 @@ function SettingsPage() {
           {(user) => <ProfileForm key={user.id} user={user} />}
         </QueryState>
         <GoogleCalendarCard justConnected={justConnected} />
+        <EmailChangeCard />
         <PasswordForm />
         <FailedJobs />
       </div>

@@ -1,0 +1,73 @@
+import {
+  createSession,
+  invalidateSession,
+  requestEmailChange,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  sendVerificationEmail,
+  verifyEmail,
+} from "@crm/core";
+import {
+  changeEmailInput,
+  type EmailDelivery,
+  requestPasswordResetInput,
+  resetPasswordInput,
+  verifyEmailInput,
+} from "@crm/shared";
+import type { Context } from "../context";
+import { authedProcedure, publicProcedure } from "../trpc";
+
+/** Server configuration only: the same answer for every address, so it reveals nothing about accounts. */
+const deliveryOf = (ctx: Context): EmailDelivery => ctx.emailDelivery ?? "outbox";
+
+/** Sends the verification email of a new account (called by auth.signup). */
+export { sendVerificationEmail };
+
+/**
+ * Password reset, email verification and email change: spread into the auth router
+ * (`router({ ...procedures, ...accountProcedures })`), so their names are auth.<name>.
+ */
+export const accountProcedures = {
+  /** Whether account emails leave the server, for pages to say what happens next. */
+  emailDelivery: publicProcedure.query(({ ctx }) => ({ delivery: deliveryOf(ctx) })),
+
+  /** The same answer whether or not the address has an account: the job looks it up. */
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(async ({ ctx, input }) => {
+    await requestPasswordReset(ctx, input);
+    return { delivery: deliveryOf(ctx) };
+  }),
+
+  /** Sets the password, ends every session of the account and signs this browser in on a new one. */
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
+    const user = await resetPassword(ctx, input);
+    ctx.sessionCache.evictUser(user.id);
+    // Whatever session this browser had (perhaps someone else's) is replaced.
+    if (ctx.sessionId) {
+      await invalidateSession(ctx, ctx.sessionId);
+      ctx.sessionCache.evictSession(ctx.sessionId);
+    }
+    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
+    ctx.cookies.set(session.token);
+    return user;
+  }),
+
+  /** Opens a verification or email-change link; works signed in or not. */
+  verifyEmail: publicProcedure.input(verifyEmailInput).mutation(async ({ ctx, input }) => {
+    const outcome = await verifyEmail(ctx, input);
+    ctx.sessionCache.evictUser(outcome.user.id);
+    return { kind: outcome.kind, email: outcome.user.email };
+  }),
+
+  resendVerification: authedProcedure.mutation(async ({ ctx }) => {
+    const { alreadyVerified } = await resendVerification(ctx);
+    if (alreadyVerified) ctx.sessionCache.evictUser(ctx.userId);
+    return { alreadyVerified, delivery: deliveryOf(ctx) };
+  }),
+
+  /** Takes effect only when the link sent to the new address is opened. */
+  changeEmail: authedProcedure.input(changeEmailInput).mutation(async ({ ctx, input }) => {
+    const { email } = await requestEmailChange(ctx, input);
+    return { pendingEmail: email, delivery: deliveryOf(ctx) };
+  }),
+};
