@@ -1,5 +1,5 @@
 import { type ApiDeps, type Context, createHttpContextFactory } from "@crm/api";
-import { type CalendarSyncDeps, type JobQueue, systemClock } from "@crm/core";
+import { type CalendarSyncDeps, type DataKeyring, type JobQueue, systemClock } from "@crm/core";
 import type { Database } from "@crm/db";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { errorsPlugin } from "./plugins/errors";
@@ -27,6 +27,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Google Calendar sync (OAuth callback, push webhook, quota in /health); unset: not configured. */
   calendar?: CalendarSyncDeps;
+  /** The data encryption key (two-factor secrets); unset: those procedures fail. */
+  dataKeys?: DataKeyring;
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -53,6 +55,7 @@ export async function buildApp(options: AppOptions) {
     appUrl: options.appUrl,
     ...(options.jobs && { jobs: options.jobs }),
     ...(options.calendar && { calendar: options.calendar }),
+    ...(options.dataKeys && { dataKeys: options.dataKeys }),
   };
   const createContext = createHttpContextFactory(deps, { allowedOrigins: [options.appUrl], secureCookies: secure });
 

@@ -1,21 +1,33 @@
 import {
   type CalendarSyncDeps,
   type Clock,
+  type DataKeyring,
   hashToken,
   type JobQueue,
   type PublicUser,
   SESSION_IDLE_MS,
+  TWO_FACTOR_CHALLENGE_MS,
   validateSessionToken,
 } from "@crm/core";
 import type { Database } from "@crm/db";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
-import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
+import {
+  parseCookies,
+  serializeSessionCookie,
+  serializeTwoFactorCookie,
+  sessionCookieName,
+  twoFactorCookieName,
+} from "./cookies";
 import { SessionCache } from "./session-cache";
 
 /** Where the session cookie goes. The Fastify context writes headers; tests record the calls. */
 export interface SessionCookieJar {
   set(token: string): void;
   clear(): void;
+  /** The pending two-factor sign-in's token, as the request carried it. */
+  twoFactorToken: string | undefined;
+  setTwoFactor(token: string): void;
+  clearTwoFactor(): void;
 }
 
 export interface ApiDeps {
@@ -27,6 +39,8 @@ export interface ApiDeps {
   appUrl: string;
   /** Google Calendar sync, when configured. */
   calendar?: CalendarSyncDeps;
+  /** The data encryption key; procedures that seal or open secrets (two-factor) fail without it. */
+  dataKeys?: DataKeyring;
 }
 
 export interface Context extends ApiDeps {
@@ -34,6 +48,8 @@ export interface Context extends ApiDeps {
   sessionId: string | null;
   cookies: SessionCookieJar;
   userAgent: string | undefined;
+  /** The client's address (Fastify's req.ip, which follows the trustProxy setting). */
+  ip: string | undefined;
   /** A mutation from another origin: refused before any procedure runs (CSRF). */
   crossSite: boolean;
   /** Tells this process's session cache what changed (no-op without one). */
@@ -46,11 +62,19 @@ const noCache: Context["sessionCache"] = { evictSession: () => {}, evictUser: ()
 export function memoryCookieJar(): SessionCookieJar & { token: string | null | undefined } {
   const jar = {
     token: undefined as string | null | undefined,
+    twoFactorToken: undefined as string | undefined,
     set(token: string) {
       jar.token = token;
     },
     clear() {
       jar.token = null;
+    },
+    // Like a browser: the next call through this jar carries the cookie just set.
+    setTwoFactor(token: string) {
+      jar.twoFactorToken = token;
+    },
+    clearTwoFactor() {
+      jar.twoFactorToken = undefined;
     },
   };
   return jar;
@@ -68,6 +92,7 @@ export function createInnerContext(
     sessionId: session?.sessionId ?? null,
     cookies,
     userAgent: undefined,
+    ip: undefined,
     crossSite: false,
     sessionCache: noCache,
   };
@@ -92,7 +117,12 @@ export type HttpContextFactory = ReturnType<typeof createHttpContextFactory>;
 export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOptions) {
   const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
   const cookieName = sessionCookieName(options.secureCookies);
+  const twoFactorName = twoFactorCookieName(options.secureCookies);
   const cookieOptions = { secure: options.secureCookies, maxAgeSeconds: Math.floor(SESSION_IDLE_MS / 1000) };
+  const twoFactorCookieOptions = {
+    secure: options.secureCookies,
+    maxAgeSeconds: Math.floor(TWO_FACTOR_CHALLENGE_MS / 1000),
+  };
   const cache = new SessionCache();
 
   return async ({ req, res }: Pick<CreateFastifyContextOptions, "req" | "res">): Promise<Context> => {
@@ -102,9 +132,16 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
     const safe = SAFE_METHODS.has(req.method);
     const crossSite = !safe && origin !== undefined && !sameOrigin;
 
+    const requestCookies = parseCookies(req.headers.cookie);
+    // Fastify appends set-cookie headers: a sign-in may write both cookies in one answer.
+    const addCookie = (value: string) => void res.header("set-cookie", value);
     const cookies: SessionCookieJar = {
-      set: (token) => void res.header("set-cookie", serializeSessionCookie(token, cookieOptions)),
-      clear: () => void res.header("set-cookie", serializeSessionCookie(null, cookieOptions)),
+      set: (token) => addCookie(serializeSessionCookie(token, cookieOptions)),
+      clear: () => addCookie(serializeSessionCookie(null, cookieOptions)),
+      // Read only on same-origin mutations (verifyTwoFactor), like the session cookie.
+      twoFactorToken: sameOrigin ? requestCookies[twoFactorName] : undefined,
+      setTwoFactor: (token) => addCookie(serializeTwoFactorCookie(token, twoFactorCookieOptions)),
+      clearTwoFactor: () => addCookie(serializeTwoFactorCookie(null, twoFactorCookieOptions)),
     };
 
     const ctx: Context = {
@@ -113,10 +150,11 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
       sessionId: null,
       cookies,
       userAgent: req.headers["user-agent"],
+      ip: req.ip,
       crossSite,
       sessionCache: cache,
     };
-    const token = parseCookies(req.headers.cookie)[cookieName];
+    const token = requestCookies[cookieName];
     if (!token || (!safe && !sameOrigin)) return ctx;
 
     const now = deps.clock.now().getTime();
@@ -127,7 +165,7 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
       ctx.sessionId = cached.sessionId;
       return ctx;
     }
-    const result = await validateSessionToken(deps, token);
+    const result = await validateSessionToken(deps, token, { ip: req.ip });
     if (result.status === "valid") {
       ctx.user = result.user;
       ctx.sessionId = result.sessionId;
