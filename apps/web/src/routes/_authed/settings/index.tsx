@@ -19,6 +19,7 @@ import { useCurrentUser } from "../../../lib/auth";
 import { type FormErrors, formErrorsFrom, hasErrors, validate } from "../../../lib/errors";
 import { phoneRegionOptions, timeZoneOptions } from "../../../lib/regions";
 import { trpc } from "../../../lib/trpc";
+import { SecurityCard } from "./-components/security-card";
 
 /** Google's consent round trip comes back here with ?google=connected or ?google=error&message=… */
 interface SettingsSearch {
@@ -74,6 +75,7 @@ function SettingsPage() {
         </QueryState>
         <GoogleCalendarCard justConnected={justConnected} />
         <PasswordForm />
+        <SecurityCard />
         <FailedJobs />
       </div>
     </>
