@@ -5,7 +5,7 @@ import {
   createRequestLimits,
   type RequestLimitSettings,
 } from "@crm/api";
-import { type CalendarSyncDeps, type JobQueue, systemClock } from "@crm/core";
+import { type CalendarSyncDeps, type DataKeyring, type JobQueue, systemClock } from "@crm/core";
 import type { Database } from "@crm/db";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { errorsPlugin } from "./plugins/errors";
@@ -42,6 +42,8 @@ export interface AppOptions {
   limits?: RequestLimitSettings;
   /** "email" when a provider (Resend) sends account emails; unset: the outbox (the server log). */
   emailDelivery?: ApiDeps["emailDelivery"];
+  /** The data encryption key (two-factor secrets); unset: those procedures fail. */
+  dataKeys?: DataKeyring;
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -79,6 +81,7 @@ export async function buildApp(options: AppOptions) {
     ...(options.jobs && { jobs: options.jobs }),
     ...(options.calendar && { calendar: options.calendar }),
     ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
+    ...(options.dataKeys && { dataKeys: options.dataKeys }),
   };
   if (options.limits) {
     let loggedAt = Number.NEGATIVE_INFINITY;

@@ -44,6 +44,17 @@ const envSchema = z.object({
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must look like whsec_...")
     .optional(),
   EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
+  /**
+   * 32 random bytes, base64 (openssl rand -base64 32): seals secrets at rest (two-factor secrets).
+   * Unset: generated once into CRM_DATA_DIR/data-encryption.key (see data-key.ts).
+   */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32, {
+      message: "must be 32 bytes in base64 (generate one with: openssl rand -base64 32)",
+    })
+    .optional(),
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
   ...googleEnvShape,

@@ -1,10 +1,11 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { allJobs, ensureDemoAccount, systemClock } from "@crm/core";
+import { allJobs, DataKeyError, type DataKeyring, ensureDemoAccount, systemClock } from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
 import { googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
+import { resolveDataKeys } from "./data-key";
 import { demoDataAllowed, EnvError, loadEnv } from "./env";
 
 const defaultWebDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
@@ -52,6 +53,15 @@ async function main() {
     fail(`cannot reach the database at ${redactUrl(databaseUrl)}: ${cause.message.split("\n")[0]}`);
   }
   await runMigrations(databaseUrl);
+  let dataKeys: DataKeyring;
+  try {
+    dataKeys = await resolveDataKeys(env, handle.db, (line) => process.stderr.write(`${line}\n`));
+  } catch (error) {
+    await handle.close();
+    await embedded?.stop();
+    if (error instanceof DataKeyError) fail(`DATA_ENCRYPTION_KEY: ${error.message}`);
+    throw error;
+  }
   // Until the app's logger exists, job logs go to stderr.
   let log: { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void } = {
     info: (_obj, msg) => process.stderr.write(`${msg}\n`),
@@ -69,6 +79,7 @@ async function main() {
       email: { mailer, from: env.EMAIL_FROM },
       appUrl: env.APP_URL,
       ...(calendar && { calendar }),
+      dataKeys,
     }),
     log: {
       info: (message, details) => log.info(details ?? {}, message),
@@ -82,6 +93,7 @@ async function main() {
     ...(env.RESEND_WEBHOOK_SECRET && { resendWebhookSecret: env.RESEND_WEBHOOK_SECRET }),
     clock: systemClock,
     ...(calendar && { calendar }),
+    dataKeys,
     appUrl: env.APP_URL,
     emailDelivery: mailer.kind === "resend" ? "email" : "outbox",
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,

@@ -1,17 +1,25 @@
 import {
   type CalendarSyncDeps,
   type Clock,
+  type DataKeyring,
   hashToken,
   type JobQueue,
   type PublicUser,
   type RateVerdict,
   SESSION_IDLE_MS,
+  TWO_FACTOR_CHALLENGE_MS,
   validateSessionToken,
 } from "@crm/core";
 import type { Database } from "@crm/db";
 import type { EmailDelivery } from "@crm/shared";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
-import { parseCookies, serializeSessionCookie, sessionCookieName } from "./cookies";
+import {
+  parseCookies,
+  serializeSessionCookie,
+  serializeTwoFactorCookie,
+  sessionCookieName,
+  twoFactorCookieName,
+} from "./cookies";
 import { moreRestrictive, type RequestLimits, rateLimitHeaders, userBudgetExceeded } from "./limits";
 import { SessionCache } from "./session-cache";
 
@@ -19,6 +27,10 @@ import { SessionCache } from "./session-cache";
 export interface SessionCookieJar {
   set(token: string): void;
   clear(): void;
+  /** The pending two-factor sign-in's token, as the request carried it. */
+  twoFactorToken: string | undefined;
+  setTwoFactor(token: string): void;
+  clearTwoFactor(): void;
 }
 
 export interface ApiDeps {
@@ -34,6 +46,8 @@ export interface ApiDeps {
   limits?: RequestLimits;
   /** Whether account emails leave the server ("email": a provider is configured); absent: the outbox. */
   emailDelivery?: EmailDelivery;
+  /** The data encryption key; procedures that seal or open secrets (two-factor) fail without it. */
+  dataKeys?: DataKeyring;
 }
 
 export interface Context extends ApiDeps {
@@ -41,12 +55,12 @@ export interface Context extends ApiDeps {
   sessionId: string | null;
   cookies: SessionCookieJar;
   userAgent: string | undefined;
+  /** The client's address as TRUST_PROXY allows it to be known (Fastify's req.ip); unset without a request. */
+  ip: string | undefined;
   /** A mutation from another origin: refused before any procedure runs (CSRF). */
   crossSite: boolean;
   /** Tells this process's session cache what changed (no-op without one). */
   sessionCache: Pick<SessionCache, "evictSession" | "evictUser">;
-  /** The client's address as TRUST_PROXY allows it to be known; unset without a request. */
-  clientIp: string | undefined;
   /**
    * This request's count against the signed-in user's hourly budget, started as soon as the user is
    * known; null when not counted (signed out, no limits). Null inside: the database could not count.
@@ -62,11 +76,19 @@ const noCache: Context["sessionCache"] = { evictSession: () => {}, evictUser: ()
 export function memoryCookieJar(): SessionCookieJar & { token: string | null | undefined } {
   const jar = {
     token: undefined as string | null | undefined,
+    twoFactorToken: undefined as string | undefined,
     set(token: string) {
       jar.token = token;
     },
     clear() {
       jar.token = null;
+    },
+    // Like a browser: the next call through this jar carries the cookie just set.
+    setTwoFactor(token: string) {
+      jar.twoFactorToken = token;
+    },
+    clearTwoFactor() {
+      jar.twoFactorToken = undefined;
     },
   };
   return jar;
@@ -84,9 +106,9 @@ export function createInnerContext(
     sessionId: session?.sessionId ?? null,
     cookies,
     userAgent: undefined,
+    ip: undefined,
     crossSite: false,
     sessionCache: noCache,
-    clientIp: undefined,
     budget: null,
     showRateLimit: () => {},
   };
@@ -111,7 +133,12 @@ export type HttpContextFactory = ReturnType<typeof createHttpContextFactory>;
 export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOptions) {
   const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
   const cookieName = sessionCookieName(options.secureCookies);
+  const twoFactorName = twoFactorCookieName(options.secureCookies);
   const cookieOptions = { secure: options.secureCookies, maxAgeSeconds: Math.floor(SESSION_IDLE_MS / 1000) };
+  const twoFactorCookieOptions = {
+    secure: options.secureCookies,
+    maxAgeSeconds: Math.floor(TWO_FACTOR_CHALLENGE_MS / 1000),
+  };
   const cache = new SessionCache();
 
   return async ({ req, res }: Pick<CreateFastifyContextOptions, "req" | "res">): Promise<Context> => {
@@ -121,9 +148,16 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
     const safe = SAFE_METHODS.has(req.method);
     const crossSite = !safe && origin !== undefined && !sameOrigin;
 
+    const requestCookies = parseCookies(req.headers.cookie);
+    // Fastify appends set-cookie headers: a sign-in may write both cookies in one answer.
+    const addCookie = (value: string) => void res.header("set-cookie", value);
     const cookies: SessionCookieJar = {
-      set: (token) => void res.header("set-cookie", serializeSessionCookie(token, cookieOptions)),
-      clear: () => void res.header("set-cookie", serializeSessionCookie(null, cookieOptions)),
+      set: (token) => addCookie(serializeSessionCookie(token, cookieOptions)),
+      clear: () => addCookie(serializeSessionCookie(null, cookieOptions)),
+      // Read only on same-origin mutations (verifyTwoFactor), like the session cookie.
+      twoFactorToken: sameOrigin ? requestCookies[twoFactorName] : undefined,
+      setTwoFactor: (token) => addCookie(serializeTwoFactorCookie(token, twoFactorCookieOptions)),
+      clearTwoFactor: () => addCookie(serializeTwoFactorCookie(null, twoFactorCookieOptions)),
     };
 
     let shown: RateVerdict | undefined;
@@ -133,9 +167,9 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
       sessionId: null,
       cookies,
       userAgent: req.headers["user-agent"],
+      ip: req.ip,
       crossSite,
       sessionCache: cache,
-      clientIp: req.ip,
       budget: null,
       showRateLimit(verdict) {
         const winner = moreRestrictive(shown, verdict);
@@ -144,7 +178,7 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
         res.headers(rateLimitHeaders(winner));
       },
     };
-    const token = parseCookies(req.headers.cookie)[cookieName];
+    const token = requestCookies[cookieName];
     if (!token || (!safe && !sameOrigin)) return ctx;
 
     const now = deps.clock.now().getTime();
@@ -154,7 +188,7 @@ export function createHttpContextFactory(deps: ApiDeps, options: HttpContextOpti
       ctx.user = cached.user;
       ctx.sessionId = cached.sessionId;
     } else {
-      const result = await validateSessionToken(deps, token);
+      const result = await validateSessionToken(deps, token, { ip: req.ip });
       if (result.status === "valid") {
         ctx.user = result.user;
         ctx.sessionId = result.sessionId;

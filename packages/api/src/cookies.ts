@@ -1,4 +1,4 @@
-/** Minimal cookie helpers: the session cookie is the only one we read or write. */
+/** Minimal cookie helpers: the session cookie, and the two-factor sign-in's short-lived one. */
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -31,6 +31,23 @@ export function sessionCookieName(secure: boolean): string {
 export function serializeSessionCookie(token: string | null, options: SessionCookieOptions): string {
   const parts = [
     `${sessionCookieName(options.secure)}=${token ?? ""}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${token ? options.maxAgeSeconds : 0}`,
+  ];
+  if (options.secure) parts.push("Secure");
+  return parts.join("; ");
+}
+
+/** The pending two-factor sign-in (password accepted, code awaited): lives as long as the challenge. */
+export function twoFactorCookieName(secure: boolean): string {
+  return secure ? "__Host-crm_2fa" : "crm_2fa";
+}
+
+export function serializeTwoFactorCookie(token: string | null, options: SessionCookieOptions): string {
+  const parts = [
+    `${twoFactorCookieName(options.secure)}=${token ?? ""}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",

@@ -71,8 +71,8 @@ const refuseNulCharacters = t.middleware(async ({ getRawInput, next }) => {
  * the count and its answer waits for the verdict, so the count's round trip costs a query no time.
  */
 const enforceLimits = t.middleware(async ({ ctx, path, type, next }) => {
-  if (ctx.limits && ctx.clientIp !== undefined && IP_LIMITED_PROCEDURES.has(path)) {
-    const verdict = await ctx.limits.perIpAction.take(`${ctx.clientIp}:${path}`);
+  if (ctx.limits && ctx.ip !== undefined && IP_LIMITED_PROCEDURES.has(path)) {
+    const verdict = await ctx.limits.perIpAction.take(`${ctx.ip}:${path}`);
     if (verdict) {
       ctx.showRateLimit(verdict);
       if (!verdict.granted) throw addressLimitExceeded(verdict);

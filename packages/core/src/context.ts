@@ -1,4 +1,5 @@
 import type { DbOrTx } from "@crm/db";
+import type { DataKeyring } from "./crypto/data-key";
 import type { JobQueue } from "./jobs/queue";
 import type { CalendarProvider, Clock, Mailer } from "./ports";
 
@@ -14,6 +15,8 @@ export interface CoreContext {
   appUrl?: string;
   /** Present when Google Calendar is configured (GOOGLE_CLIENT_ID and friends). */
   calendar?: CalendarSyncDeps;
+  /** The data encryption key (DATA_ENCRYPTION_KEY or the generated key file): seals secrets at rest. */
+  dataKeys?: DataKeyring;
 }
 
 export interface CalendarSyncDeps {

@@ -29,6 +29,8 @@ export interface AuthFormProps<F extends string, I> {
   toInput: (values: Record<F, string>) => I;
   submitLabel: string;
   pendingLabel: string;
+  /** Kept mounted but out of sight (sign-in's code step), so the values survive a step back. */
+  hidden?: boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export function AuthForm<F extends string, I>({
   toInput,
   submitLabel,
   pendingLabel,
+  hidden = false,
 }: AuthFormProps<F, I>) {
   const names = fields.map((f) => f.name);
   const [values, setValues] = useState(() => Object.fromEntries(names.map((n) => [n, ""])) as Record<F, string>);
@@ -68,7 +71,7 @@ export function AuthForm<F extends string, I>({
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5">
+    <form onSubmit={onSubmit} noValidate className="space-y-5" hidden={hidden}>
       {errors.form ? <Alert variant="error">{errors.form}</Alert> : null}
       {fields.map((spec, i) => {
         const Control = spec.type === "password" ? PasswordInput : Input;

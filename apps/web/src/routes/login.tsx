@@ -1,7 +1,10 @@
 import { loginInput } from "@crm/shared";
 import { createFileRoute, Link } from "@tanstack/react-router";
+import { useState } from "react";
 import { AuthForm } from "../components/auth-form";
 import { AuthLayout } from "../components/auth-layout";
+import { TwoFactorStep } from "../components/two-factor-step";
+import { Alert } from "../components/ui/alert";
 import { authSearch, redirectIfSignedIn, useFinishSignIn } from "../lib/auth";
 import { trpc } from "../lib/trpc";
 import { useDocumentTitle } from "../lib/use-document-title";
@@ -15,7 +18,14 @@ export const Route = createFileRoute("/login")({
 function LoginPage() {
   useDocumentTitle("Sign in");
   const search = Route.useSearch();
-  const login = trpc.auth.login.useMutation({ onSuccess: useFinishSignIn(search) });
+  const finishSignIn = useFinishSignIn(search);
+  // With two-factor on, the password answers {twoFactorRequired} and the code step follows.
+  const [step, setStep] = useState<"password" | "code">("password");
+  const [notice, setNotice] = useState<string | null>(null);
+  const login = trpc.auth.login.useMutation({
+    onMutate: () => setNotice(null),
+    onSuccess: (result) => ("twoFactorRequired" in result ? setStep("code") : finishSignIn(result)),
+  });
   return (
     <AuthLayout
       title="Sign in to your account"
@@ -33,7 +43,23 @@ function LoginPage() {
         </>
       }
     >
+      {step === "code" ? (
+        <TwoFactorStep
+          onSignedIn={finishSignIn}
+          onExpired={(message) => {
+            setNotice(message);
+            setStep("password");
+          }}
+          onCancel={() => setStep("password")}
+        />
+      ) : null}
+      {notice && step === "password" ? (
+        <Alert variant="warning" className="mb-5">
+          {notice}
+        </Alert>
+      ) : null}
       <AuthForm
+        hidden={step !== "password"}
         fields={[
           { name: "email", label: "Email", type: "email", autoComplete: "email" },
           { name: "password", label: "Password", type: "password", autoComplete: "current-password" },

@@ -1,25 +1,33 @@
-import { changePassword, createSession, invalidateSession, login, signup } from "@crm/core";
+import { changePassword, createSession, invalidateSession, login, signup, startTwoFactorChallenge } from "@crm/core";
 import { changePasswordInput, loginInput, signupInput } from "@crm/shared";
 import { authedProcedure, publicProcedure, router } from "../trpc";
 import { accountProcedures, sendVerificationEmail } from "./account";
+import { sessionProcedures } from "./sessions";
+import { twoFactorRouter, twoFactorSignInProcedures } from "./two-factor";
 
 export const authRouter = router({
   signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
     const user = await signup(ctx, input);
     await sendVerificationEmail(ctx, user.id);
-    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
+    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent, ip: ctx.ip });
     ctx.cookies.set(session.token);
     return user;
   }),
 
+  /** The user, signed in; or, with two-factor on, {twoFactorRequired: true} and no session yet. */
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const user = await login(ctx, input);
+    const { user, twoFactorRequired } = await login(ctx, input);
+    if (twoFactorRequired) {
+      const challenge = await startTwoFactorChallenge(ctx, user.id);
+      ctx.cookies.setTwoFactor(challenge.token);
+      return { twoFactorRequired: true as const };
+    }
     // A sign-in replaces whatever session this browser had.
     if (ctx.sessionId) {
       await invalidateSession(ctx, ctx.sessionId);
       ctx.sessionCache.evictSession(ctx.sessionId);
     }
-    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
+    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent, ip: ctx.ip });
     ctx.cookies.set(session.token);
     return user;
   }),
@@ -39,10 +47,13 @@ export const authRouter = router({
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     await changePassword(ctx, input);
     ctx.sessionCache.evictUser(ctx.userId);
-    const session = await createSession(ctx, ctx.userId, { userAgent: ctx.userAgent });
+    const session = await createSession(ctx, ctx.userId, { userAgent: ctx.userAgent, ip: ctx.ip });
     ctx.cookies.set(session.token);
     return { ok: true as const };
   }),
 
   ...accountProcedures,
+  ...sessionProcedures,
+  ...twoFactorSignInProcedures,
+  twoFactor: twoFactorRouter,
 });

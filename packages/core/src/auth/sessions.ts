@@ -40,7 +40,7 @@ export interface IssuedSession {
 export async function createSession(
   ctx: CoreContext,
   userId: string,
-  meta: { userAgent?: string | undefined } = {},
+  meta: { userAgent?: string | undefined; ip?: string | undefined } = {},
 ): Promise<IssuedSession> {
   const now = ctx.clock.now();
   const token = generateSessionToken();
@@ -53,6 +53,7 @@ export async function createSession(
       lastUsedAt: now,
       tokenIssuedAt: now,
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      ip: meta.ip?.slice(0, 64) ?? null,
     });
     await tx.insert(sessionTokens).values({ tokenHash: hashToken(token), sessionId, userId, createdAt: now });
   });
@@ -88,7 +89,12 @@ const sessionLookup = preparedPerDb((db) =>
     .prepare("session_lookup"),
 );
 
-export async function validateSessionToken(ctx: CoreContext, token: string): Promise<SessionValidation> {
+/** `meta.ip`: the request's address, saved whenever last_used_at is written anyway (no extra write). */
+export async function validateSessionToken(
+  ctx: CoreContext,
+  token: string,
+  meta: { ip?: string | undefined } = {},
+): Promise<SessionValidation> {
   if (!/^[a-z2-7]{32}$/.test(token)) return { status: "invalid" };
   const now = ctx.clock.now();
   const tokenHash = hashToken(token);
@@ -119,12 +125,15 @@ export async function validateSessionToken(ctx: CoreContext, token: string): Pro
   }
 
   if (now.getTime() - row.tokenCreatedAt.getTime() >= TOKEN_ROTATE_MS) {
-    const rotatedToken = await rotateToken(ctx, session.id, session.userId, tokenHash, now);
+    const rotatedToken = await rotateToken(ctx, session.id, session.userId, tokenHash, now, meta.ip);
     return { status: "valid", sessionId: session.id, user, rotatedToken };
   }
 
   if (now.getTime() - session.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
-    await ctx.db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, session.id));
+    await ctx.db
+      .update(sessions)
+      .set({ lastUsedAt: now, ...(meta.ip && { ip: meta.ip.slice(0, 64) }) })
+      .where(eq(sessions.id, session.id));
   }
   return { status: "valid", sessionId: session.id, user, rotatedToken: null };
 }
@@ -136,6 +145,7 @@ async function rotateToken(
   userId: string,
   currentHash: string,
   now: Date,
+  ip: string | undefined,
 ): Promise<string | null> {
   const token = generateSessionToken();
   return ctx.db.transaction(async (tx) => {
@@ -146,7 +156,10 @@ async function rotateToken(
       .returning({ tokenHash: sessionTokens.tokenHash });
     if (retired.length === 0) return null;
     await tx.insert(sessionTokens).values({ tokenHash: hashToken(token), sessionId, userId, createdAt: now });
-    await tx.update(sessions).set({ lastUsedAt: now, tokenIssuedAt: now }).where(eq(sessions.id, sessionId));
+    await tx
+      .update(sessions)
+      .set({ lastUsedAt: now, tokenIssuedAt: now, ...(ip && { ip: ip.slice(0, 64) }) })
+      .where(eq(sessions.id, sessionId));
     // Retired tokens matter only for theft detection within a session's life.
     await tx
       .delete(sessionTokens)

@@ -63,7 +63,7 @@ describe("login", () => {
     const ctx = context();
     const email = uniqueEmail("Mixed");
     const user = await createTestUser(ctx, { email });
-    expect((await login(ctx, { email: email.toUpperCase(), password: TEST_PASSWORD })).id).toBe(user.id);
+    expect((await login(ctx, { email: email.toUpperCase(), password: TEST_PASSWORD })).user.id).toBe(user.id);
   });
 
   it("gives the same answer for a wrong password and an unknown email", async () => {
@@ -90,7 +90,7 @@ describe("login", () => {
       expect(throttled.retryAfterSeconds).toBe(55 * 60);
     }
     ctx.clock.advance(LOGIN_WINDOW_MS);
-    expect((await login(ctx, { email: user.email, password: TEST_PASSWORD })).id).toBe(user.id);
+    expect((await login(ctx, { email: user.email, password: TEST_PASSWORD })).user.id).toBe(user.id);
   });
 
   it("forgets earlier failures after a successful sign-in", async () => {
@@ -99,7 +99,7 @@ describe("login", () => {
     for (let i = 0; i < 4; i++) await failure(login(ctx, { email: user.email, password: "wrong-password" }));
     await login(ctx, { email: user.email, password: TEST_PASSWORD });
     for (let i = 0; i < 4; i++) await failure(login(ctx, { email: user.email, password: "wrong-password" }));
-    expect((await login(ctx, { email: user.email, password: TEST_PASSWORD })).id).toBe(user.id);
+    expect((await login(ctx, { email: user.email, password: TEST_PASSWORD })).user.id).toBe(user.id);
   });
 });
 
@@ -178,6 +178,6 @@ describe("changePassword", () => {
     expect(await validateSessionToken(ctx, phone.token)).toEqual({ status: "invalid" });
     expect(await validateSessionToken(ctx, laptop.token)).toEqual({ status: "invalid" });
     await failure(login(ctx, { email: user.email, password: TEST_PASSWORD }));
-    expect((await login(ctx, { email: user.email, password: "a-new-password-1" })).id).toBe(user.id);
+    expect((await login(ctx, { email: user.email, password: "a-new-password-1" })).user.id).toBe(user.id);
   });
 });

@@ -42,7 +42,7 @@ export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_WINDOW_MS = 60 * 60 * 1000;
 
-const emailKey = (email: string) => email.trim().toLowerCase();
+export const emailKey = (email: string) => email.trim().toLowerCase();
 
 export async function findUserByEmail(ctx: CoreContext, email: string) {
   const [row] = await ctx.db
@@ -89,7 +89,10 @@ export async function signup(ctx: CoreContext, rawInput: SignupInput): Promise<P
  * oldest failure leaves the window. The attempt is recorded before the password is checked, so
  * concurrent sign-ins cannot all slip under the limit; a success clears the record.
  */
-export async function login(ctx: CoreContext, rawInput: LoginInput): Promise<PublicUser> {
+export async function login(
+  ctx: CoreContext,
+  rawInput: LoginInput,
+): Promise<{ user: PublicUser; twoFactorRequired: boolean }> {
   const input = parseInput(loginInput, rawInput);
   const key = emailKey(input.email);
   const retryAfterSeconds = await reserveLoginAttempt(ctx, key);
@@ -102,8 +105,15 @@ export async function login(ctx: CoreContext, rawInput: LoginInput): Promise<Pub
   if (user) ok = await verifyPassword(user.passwordHash, input.password);
   else await burnPasswordCheck(input.password);
   if (!user || !ok) throw new DomainError("UNAUTHENTICATED", messages.invalidCredentials);
+  // With two-factor on, the password alone proves too little to reset the budget: the code guesses
+  // that follow draw on the same one (see auth/two-factor.ts).
+  if (user.twoFactorEnabledAt) return { user: toPublicUser(user), twoFactorRequired: true };
+  await clearLoginAttempts(ctx, key);
+  return { user: toPublicUser(user), twoFactorRequired: false };
+}
+
+export async function clearLoginAttempts(ctx: CoreContext, key: string): Promise<void> {
   await ctx.db.delete(loginAttempts).where(eq(loginAttempts.emailKey, key));
-  return toPublicUser(user);
 }
 
 /**
@@ -112,7 +122,7 @@ export async function login(ctx: CoreContext, rawInput: LoginInput): Promise<Pub
  * atomic; it needs its own statement before the count, as a statement's snapshot predates any lock
  * it takes and would miss the rows the previous holder committed.
  */
-async function reserveLoginAttempt(ctx: CoreContext, key: string): Promise<number | null> {
+export async function reserveLoginAttempt(ctx: CoreContext, key: string): Promise<number | null> {
   return inTransaction(ctx, async ({ db }) => {
     await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`login:${key}`}, 0))`);
     // Read after the wait: an earlier reading could precede the attempts recorded while waiting,

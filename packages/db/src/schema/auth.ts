@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   index,
   integer,
@@ -28,6 +29,8 @@ export const users = pgTable(
     twoFactorSecret: text("two_factor_secret"),
     /** Two-factor sign-in is on when this is set (a secret alone is a setup not yet confirmed). */
     twoFactorEnabledAt: timestamptz("two_factor_enabled_at"),
+    /** The last TOTP time step accepted (Unix time / 30 s): a code of that step or earlier is refused (replay). */
+    twoFactorLastStep: bigint("two_factor_last_step", { mode: "number" }),
     version: integer("version").notNull().default(1),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),

@@ -20,6 +20,7 @@ import { type FormErrors, formErrorsFrom, hasErrors, validate } from "../../../l
 import { phoneRegionOptions, timeZoneOptions } from "../../../lib/regions";
 import { trpc } from "../../../lib/trpc";
 import { EmailChangeCard } from "./-components/email-change-card";
+import { SecurityCard } from "./-components/security-card";
 
 /** Google's consent round trip comes back here with ?google=connected or ?google=error&message=… */
 interface SettingsSearch {
@@ -76,6 +77,7 @@ function SettingsPage() {
         <GoogleCalendarCard justConnected={justConnected} />
         <EmailChangeCard />
         <PasswordForm />
+        <SecurityCard />
         <FailedJobs />
       </div>
     </>

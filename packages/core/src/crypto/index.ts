@@ -1,0 +1,3 @@
+export * from "./data-key";
+export * from "./fingerprint";
+export * from "./key-file";
