@@ -1,10 +1,12 @@
 import { PASSWORD_MIN_LENGTH, resetPasswordInput } from "@crm/shared";
 import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { AuthForm } from "../components/auth-form";
 import { AuthLayout } from "../components/auth-layout";
+import { TwoFactorStep } from "../components/two-factor-step";
 import { Alert } from "../components/ui/alert";
 import { useToast } from "../components/ui/toast";
-import { trpc } from "../lib/trpc";
+import { type RouterOutputs, trpc } from "../lib/trpc";
 import { useDocumentTitle } from "../lib/use-document-title";
 
 interface ResetSearch {
@@ -27,14 +29,17 @@ function ResetPasswordPage() {
   const navigate = useNavigate();
   const utils = trpc.useUtils();
   const { toast } = useToast();
+  // With two-factor on, the new password is set but signing in still takes the code.
+  const [step, setStep] = useState<"password" | "code">("password");
+  const finish = async (user: RouterOutputs["auth"]["verifyTwoFactor"]) => {
+    // Every cached answer belonged to whoever was signed in before (maybe no one, maybe someone else).
+    await utils.invalidate();
+    utils.auth.me.setData(undefined, user);
+    toast({ title: "Password changed", description: "You're signed in. Every other session was signed out." });
+    await navigate({ to: "/", replace: true });
+  };
   const reset = trpc.auth.resetPassword.useMutation({
-    onSuccess: async (user) => {
-      // Every cached answer belonged to whoever was signed in before (maybe no one, maybe someone else).
-      await utils.invalidate();
-      utils.auth.me.setData(undefined, user);
-      toast({ title: "Password changed", description: "You're signed in. Every other session was signed out." });
-      await navigate({ to: "/", replace: true });
-    },
+    onSuccess: (result) => ("twoFactorRequired" in result ? setStep("code") : finish(result)),
   });
   return (
     <AuthLayout
@@ -49,7 +54,22 @@ function ResetPasswordPage() {
         </>
       }
     >
-      {token ? (
+      {step === "code" ? (
+        <>
+          <Alert variant="success" title="Password changed">
+            Enter the code from your authenticator app to sign in.
+          </Alert>
+          <TwoFactorStep
+            onSignedIn={finish}
+            onExpired={(message) => {
+              // The new password stands: signing in again from the start takes it and a fresh code.
+              toast({ title: "Sign in again", description: message });
+              void navigate({ to: "/login", replace: true });
+            }}
+            onCancel={() => void navigate({ to: "/login", replace: true })}
+          />
+        </>
+      ) : token ? (
         <AuthForm
           fields={[
             {

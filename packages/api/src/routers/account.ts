@@ -6,6 +6,7 @@ import {
   resendVerification,
   resetPassword,
   sendVerificationEmail,
+  startTwoFactorChallenge,
   verifyEmail,
 } from "@crm/core";
 import {
@@ -38,16 +39,26 @@ export const accountProcedures = {
     return { delivery: deliveryOf(ctx) };
   }),
 
-  /** Sets the password, ends every session of the account and signs this browser in on a new one. */
+  /**
+   * Sets the password, ends every session of the account and signs this browser in on a new one. With
+   * two-factor on, the email alone must not open the account: like auth.login, it answers
+   * {twoFactorRequired: true} and the sign-in completes with auth.verifyTwoFactor.
+   */
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
-    const user = await resetPassword(ctx, input);
+    const { user, twoFactorRequired } = await resetPassword(ctx, input);
     ctx.sessionCache.evictUser(user.id);
     // Whatever session this browser had (perhaps someone else's) is replaced.
     if (ctx.sessionId) {
       await invalidateSession(ctx, ctx.sessionId);
       ctx.sessionCache.evictSession(ctx.sessionId);
+      ctx.cookies.clear();
     }
-    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent });
+    if (twoFactorRequired) {
+      const challenge = await startTwoFactorChallenge(ctx, user.id);
+      ctx.cookies.setTwoFactor(challenge.token);
+      return { twoFactorRequired: true as const };
+    }
+    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent, ip: ctx.ip });
     ctx.cookies.set(session.token);
     return user;
   }),

@@ -1,4 +1,5 @@
 import {
+  createPasswordResetLink,
   createSession,
   DataKeyError,
   type DataKeyring,
@@ -254,5 +255,29 @@ describe("sign-in with two-factor", () => {
     const b = browser();
     expect(await login(b)).toMatchObject({ id: user.id });
     expect(b.jar.token).toBeTruthy();
+  });
+});
+
+describe("password reset with two-factor on", () => {
+  it("sets the password but asks for the code before signing in: the email alone does not open the account", async () => {
+    const { clock, deps, user, browser, turnOn } = await setup();
+    const { secret } = await turnOn();
+    const { link } = await createPasswordResetLink(deps, user.id);
+    const token = new URL(link).searchParams.get("token")!;
+
+    const b = browser();
+    expect(await b.caller.auth.resetPassword({ token, password: "a-brand-new-password" })).toEqual({
+      twoFactorRequired: true,
+    });
+    expect(b.jar.token).toBeUndefined();
+    expect(await rejection(b.caller.auth.verifyTwoFactor({ code: "000000" }))).toMatchObject({ code: "BAD_REQUEST" });
+
+    const signedIn = await b.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock) });
+    expect(signedIn.id).toBe(user.id);
+    expect(b.jar.token).toMatch(/^[a-z2-7]{32}$/);
+    // The new password is the one that now works (and still needs the code).
+    expect(await b.caller.auth.login({ email: user.email, password: "a-brand-new-password" })).toEqual({
+      twoFactorRequired: true,
+    });
   });
 });

@@ -81,9 +81,13 @@ export const sendPasswordResetJob = defineJob({
  * Sets a new password from a reset link, ends every session of the account and answers the user (the
  * caller signs them in on a new session). The link is checked before the password is hashed (hashing
  * is the costly part, and an anonymous caller must not get it for free), then spent in the same
- * transaction as the change, so of two uses racing one wins and a failure leaves it usable.
+ * transaction as the change, so of two uses racing one wins and a failure leaves it usable. With
+ * two-factor on, the caller asks for the code before signing in (the email alone is one factor).
  */
-export async function resetPassword(ctx: CoreContext, rawInput: ResetPasswordInput): Promise<PublicUser> {
+export async function resetPassword(
+  ctx: CoreContext,
+  rawInput: ResetPasswordInput,
+): Promise<{ user: PublicUser; twoFactorRequired: boolean }> {
   const input = parseInput(resetPasswordInput, rawInput);
   const invalid = () => new DomainError("VALIDATION", accountMessages.resetLinkInvalid, { field: "token" });
   const live = await findLiveAccountToken(ctx, input.token, ["password_reset"]);
@@ -100,6 +104,6 @@ export async function resetPassword(ctx: CoreContext, rawInput: ResetPasswordInp
     await invalidateUserSessions(tx, row.id);
     // They proved they hold the address: a sign-in throttle engaged by someone guessing ends here.
     await tx.db.delete(loginAttempts).where(eq(loginAttempts.emailKey, row.email.trim().toLowerCase()));
-    return toPublicUser(row);
+    return { user: toPublicUser(row), twoFactorRequired: row.twoFactorEnabledAt !== null };
   });
 }
