@@ -305,7 +305,11 @@ describe("email verification", () => {
     });
 
     const signedIn = await h.signedIn(user.id);
-    expect(await signedIn.caller.auth.resendVerification()).toEqual({ alreadyVerified: true, delivery: "email" });
+    expect(await signedIn.caller.auth.resendVerification()).toEqual({
+      alreadyVerified: true,
+      sentRecently: false,
+      delivery: "email",
+    });
     await h.runJobs();
     expect(h.sent).toHaveLength(1);
   });
@@ -314,9 +318,16 @@ describe("email verification", () => {
     const h = harness();
     const user = await createTestUser(h.deps);
     const { caller } = await h.signedIn(user.id);
-    expect(await caller.auth.resendVerification()).toEqual({ alreadyVerified: false, delivery: "email" });
+    expect(await caller.auth.resendVerification()).toEqual({
+      alreadyVerified: false,
+      sentRecently: false,
+      delivery: "email",
+    });
     await h.runJobs();
     const first = h.linkTokenFor(user.email);
+    // Within the minute: nothing new is enqueued, and the answer says a link just went out.
+    expect(await caller.auth.resendVerification()).toMatchObject({ alreadyVerified: false, sentRecently: true });
+    expect(h.queued).toHaveLength(1);
     h.clock.advance(24 * 60 * MINUTE + 1);
     await expect(h.publicCaller().caller.auth.verifyEmail({ token: first })).rejects.toMatchObject({
       code: "BAD_REQUEST",

@@ -71,9 +71,9 @@ export const accountProcedures = {
   }),
 
   resendVerification: authedProcedure.mutation(async ({ ctx }) => {
-    const { alreadyVerified } = await resendVerification(ctx);
-    if (alreadyVerified) ctx.sessionCache.evictUser(ctx.userId);
-    return { alreadyVerified, delivery: deliveryOf(ctx) };
+    const outcome = await resendVerification(ctx);
+    if (outcome.alreadyVerified) ctx.sessionCache.evictUser(ctx.userId);
+    return { ...outcome, delivery: deliveryOf(ctx) };
   }),
 
   /** Takes effect only when the link sent to the new address is opened. */

@@ -56,14 +56,20 @@ export async function sendVerificationEmail(ctx: CoreContext, userId: string): P
   await ctx.jobs?.send(ctx.db, sendVerificationJob, { userId });
 }
 
-/** "Resend link": answers whether there was anything to verify. */
-export async function resendVerification(ctx: AuthedContext): Promise<{ alreadyVerified: boolean }> {
+/**
+ * "Resend link": answers whether there was anything to verify, and whether a link went out less than a
+ * minute ago (then nothing new is sent, and the page says so rather than promising another email).
+ */
+export async function resendVerification(
+  ctx: AuthedContext,
+): Promise<{ alreadyVerified: boolean; sentRecently: boolean }> {
   const user = await findUser(ctx, ctx.userId);
   if (!user) throw new DomainError("NOT_FOUND", messages.notFound);
-  if (user.emailVerifiedAt) return { alreadyVerified: true };
+  if (user.emailVerifiedAt) return { alreadyVerified: true, sentRecently: false };
+  if (await issuedRecently(ctx, user.id, "email_verification")) return { alreadyVerified: false, sentRecently: true };
   if (!ctx.jobs) throw new Error("Email verification needs a job queue in the context");
   await sendVerificationEmail(ctx, ctx.userId);
-  return { alreadyVerified: false };
+  return { alreadyVerified: false, sentRecently: false };
 }
 
 export async function deliverVerification(ctx: JobContext, userId: string): Promise<void> {

@@ -16,9 +16,11 @@ export function VerifyEmailBanner() {
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const utils = trpc.useUtils();
   const resend = trpc.auth.resendVerification.useMutation({
-    onSuccess: ({ alreadyVerified }) => {
+    onSuccess: ({ alreadyVerified, sentRecently }) => {
       if (alreadyVerified) void utils.auth.me.invalidate();
-      else setOutcome({ ok: true, text: `A new link is on its way to ${me.data?.email}.` });
+      else if (sentRecently) {
+        setOutcome({ ok: true, text: "We sent one less than a minute ago: check your inbox and spam folder." });
+      } else setOutcome({ ok: true, text: "A new link is on its way." });
     },
     onError: (error) => setOutcome({ ok: false, text: userMessage(error) }),
   });
@@ -27,7 +29,7 @@ export function VerifyEmailBanner() {
   return (
     <Banner tone="info" icon={MailCheck}>
       <p>
-        <span className="font-medium">Confirm your email:</span> open the link we sent to {user.email}.{" "}
+        <span className="font-medium">Confirm your email address:</span> open the link we sent you.{" "}
         {outcome?.ok ? (
           <span>{outcome.text}</span>
         ) : (

@@ -15,6 +15,8 @@ const QUEUE_LABELS: Record<string, string> = {
   "reminders.send": "Reminder email",
   "imports.run": "Import",
   "calendar.sync": "Google Calendar sync",
+  "accounts.verify-email": "Email confirmation link",
+  "accounts.change-email": "New email confirmation link",
 };
 
 function queueLabel(queue: string): string {

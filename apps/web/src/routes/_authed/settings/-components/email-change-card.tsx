@@ -53,13 +53,15 @@ export function EmailChangeCard() {
     change.mutate(input);
   }
 
+  // Signed out meanwhile (the page is on its way to sign-in): nothing to change.
+  if (!user) return null;
   return (
     <Card>
       <form onSubmit={onSubmit} noValidate aria-labelledby="email-change-heading">
         <CardHeader>
           <CardTitle id="email-change-heading">Sign-in email</CardTitle>
           <CardDescription>
-            You sign in with <span className="font-medium text-zinc-900">{user?.email}</span>
+            You sign in with <span className="font-medium text-zinc-900">{user.email}</span>
             {user ? (user.emailVerified ? " (confirmed)." : " (not confirmed yet).") : "."} A new address takes effect
             once you open the link we send to it.
           </CardDescription>
@@ -69,12 +71,12 @@ export function EmailChangeCard() {
           {pending?.delivery === "email" ? (
             <Alert variant="success" title={`Check ${pending.email}`}>
               Open the link we sent there within 24 hours to finish the change. Until then you keep signing in with{" "}
-              {user?.email}, which we told about the request.
+              {user.email}, which we told about the request.
             </Alert>
           ) : pending ? (
             <Alert variant="warning" title="No email was sent">
               This server has no email provider, so the link for {pending.email} was written to the server's log. Ask
-              the person who runs it for the link; until it is opened you keep signing in with {user?.email}.
+              the person who runs it for the link; until it is opened you keep signing in with {user.email}.
             </Alert>
           ) : null}
           <div className="grid gap-5 sm:grid-cols-2">
@@ -92,7 +94,7 @@ export function EmailChangeCard() {
                 />
               )}
             </Field>
-            <Field label="Current password" error={errors.fields.password} hint="To make sure it's you.">
+            <Field label="Password" error={errors.fields.password} hint="Your current one, to make sure it's you.">
               {({ invalid, ...control }) => (
                 <PasswordInput
                   {...control}
