@@ -175,6 +175,17 @@ describe("sign-in with two-factor", () => {
     expect(again).toMatchObject({ code: "UNAUTHORIZED" });
   });
 
+  it("ends sign-ins waiting for their code when the password changes", async () => {
+    const { clock, caller, browser, turnOn, login } = await setup();
+    const { secret } = await turnOn();
+    const pending = browser();
+    await login(pending);
+    await caller.auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: "a-brand-new-password" });
+    const refused = await rejection(pending.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock) }));
+    expect(refused).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(pending.jar.token).toBeUndefined();
+  });
+
   it("refuses the second step without a pending sign-in", async () => {
     const { clock, browser, turnOn } = await setup();
     const { secret } = await turnOn();

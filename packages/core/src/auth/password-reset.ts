@@ -20,7 +20,7 @@ import { hashPassword } from "./passwords";
 import { invalidateUserSessions } from "./sessions";
 import { findUserByEmail, type PublicUser, toPublicUser } from "./users";
 
-const { users, loginAttempts } = schema;
+const { users, loginAttempts, twoFactorChallenges } = schema;
 
 export function appLink(ctx: CoreContext, path: string, token: string): string {
   if (!ctx.appUrl) throw new Error("Account emails need the app's public URL (appUrl) in the context");
@@ -102,6 +102,8 @@ export async function resetPassword(
       .returning();
     if (!row) throw invalid();
     await invalidateUserSessions(tx, row.id);
+    // A sign-in half-way through with the old password must not complete after the reset.
+    await tx.db.delete(twoFactorChallenges).where(eq(twoFactorChallenges.userId, row.id));
     // They proved they hold the address: a sign-in throttle engaged by someone guessing ends here.
     await tx.db.delete(loginAttempts).where(eq(loginAttempts.emailKey, row.email.trim().toLowerCase()));
     return { user: toPublicUser(row), twoFactorRequired: row.twoFactorEnabledAt !== null };

@@ -16,7 +16,7 @@ import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
 
-const { users, loginAttempts, sessions } = schema;
+const { users, loginAttempts, sessions, twoFactorChallenges } = schema;
 
 export interface PublicUser {
   id: string;
@@ -158,6 +158,8 @@ export async function changePassword(ctx: AuthedContext, rawInput: ChangePasswor
       .set({ passwordHash, updatedAt: ctx.clock.now(), version: sql`${users.version} + 1` })
       .where(eq(users.id, ctx.userId));
     await tx.delete(sessions).where(eq(sessions.userId, ctx.userId));
+    // So must a sign-in half-way through with the old password (it waits for its code).
+    await tx.delete(twoFactorChallenges).where(eq(twoFactorChallenges.userId, ctx.userId));
   });
 }
 
