@@ -136,6 +136,15 @@ describe("the hourly budget per user", () => {
       sql`select count(*)::int as n from clients where user_id = ${user.id}`,
     );
     expect(row?.n).toBe(10);
+    // Signing out is never refused.
+    const logout = await first.inject({
+      method: "POST",
+      url: "/trpc/auth.logout",
+      headers: { "content-type": "application/json", cookie, ...ORIGIN },
+      payload: "{}",
+    });
+    expect(logout.statusCode).toBe(200);
+    expect(logout.headers["ratelimit-remaining"]).toBe("0");
   });
 
   it("never answers 500 nor over-grants under a burst of parallel requests across both processes", async () => {

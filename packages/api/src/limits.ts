@@ -35,6 +35,9 @@ export const IP_LIMITED_PROCEDURES: ReadonlySet<string> = new Set([
   "auth.resendVerification",
 ]);
 
+/** Counted but never refused: a person past the budget can still end their session. */
+export const BUDGET_EXEMPT_PROCEDURES: ReadonlySet<string> = new Set(["auth.logout"]);
+
 export function createRequestLimits(
   deps: { db: Database; clock: Clock },
   settings: RequestLimitSettings,

@@ -3,7 +3,7 @@ import { findNulCharacter, messages } from "@crm/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context";
-import { addressLimitExceeded, IP_LIMITED_PROCEDURES, userBudgetExceeded } from "./limits";
+import { addressLimitExceeded, BUDGET_EXEMPT_PROCEDURES, IP_LIMITED_PROCEDURES, userBudgetExceeded } from "./limits";
 import { domainCause, toTRPCError } from "./to-trpc-error";
 import { transformer } from "./transformer";
 
@@ -79,7 +79,7 @@ const enforceLimits = t.middleware(async ({ ctx, path, type, next }) => {
     }
   }
   const budget = ctx.budget;
-  if (!budget) return next();
+  if (!budget || BUDGET_EXEMPT_PROCEDURES.has(path)) return next();
   if (type !== "query") {
     const verdict = await budget;
     if (verdict && !verdict.granted) throw userBudgetExceeded(verdict);

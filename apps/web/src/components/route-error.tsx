@@ -35,16 +35,19 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
             <RotateCw className="size-4" aria-hidden="true" />
             Try again
           </Button>
-          <Button variant="secondary" asChild>
-            <Link to="/">Go home</Link>
-          </Button>
+          {/* Every page asks the server: while the budget is spent, home would fail the same way. */}
+          {!throttled.waiting && (
+            <Button variant="secondary" asChild>
+              <Link to="/">Go home</Link>
+            </Button>
+          )}
         </div>
       </div>
     </div>
   );
 }
 
-/** A 429: "Try again" stays disabled until the server said the budget is back. */
+/** A 429: "Try again" stays disabled (and "Go home" hidden) until the server said the budget is back. */
 function useWaitBeforeRetry(error: unknown) {
   const seconds = retryAfterSeconds(error);
   const [waiting, setWaiting] = useState(seconds !== null);
