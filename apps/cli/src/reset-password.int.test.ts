@@ -39,7 +39,9 @@ describe("crm reset-password", { timeout: 60_000 }, () => {
     const token = /https:\/\/crm\.example\.com\/reset-password\?token=([a-z2-7]{32})/.exec(run.stdout)?.[1];
     expect(token).toBeTruthy();
     await resetPassword(ctx, { token: token!, password: "set-by-the-operator" });
-    expect(await login(ctx, { email: user.email, password: "set-by-the-operator" })).toMatchObject({ id: user.id });
+    expect(await login(ctx, { email: user.email, password: "set-by-the-operator" })).toMatchObject({
+      user: { id: user.id },
+    });
     await expect(resetPassword(ctx, { token: token!, password: "another-password" })).rejects.toMatchObject({
       code: "VALIDATION",
     });
