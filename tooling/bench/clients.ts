@@ -3,8 +3,10 @@
  * bare Fastify route over raw postgres (the ceiling), at 500k clients. Prints numbers; asserts none.
  *
  * Env: BENCH_USERS (1000), BENCH_CLIENTS_PER_USER (500), BENCH_SECONDS per scenario (8),
+ * BENCH_CONCURRENCY (the levels, "1,10,50"),
  * BENCH_DATABASE_URL (default: a throwaway embedded PostgreSQL), BENCH_RATE_LIMITS=off (requests
- * not counted against a budget: only to measure what counting costs), BENCH_SCENARIOS (e.g.
+ * not counted against a budget: only to measure what counting costs), BENCH_SEED=existing (reuse an
+ * earlier run's seed on BENCH_DATABASE_URL), BENCH_SCENARIOS (e.g.
  * "list page 1": only the scenarios whose name starts with one of these, comma-separated).
  */
 import { appRouter, createInnerContext } from "@crm/api";
@@ -20,16 +22,25 @@ import { benchDatabase, fmt, type LoadResult, loadInWorker, runCli } from "./har
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const PER_USER = Number(process.env.BENCH_CLIENTS_PER_USER ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,10,50").split(",").map(Number);
 const SAMPLE_USERS = 200;
 
 async function main() {
   const database = await benchDatabase();
   await runMigrations(database.url);
-  const seeded = performance.now();
-  console.log(`Seeding ${USERS} users x ${PER_USER} clients with the CLI...`);
-  runCli(["seed", "--users", String(USERS), "--clients-per-user", String(PER_USER)], database.url);
-  const seedSeconds = (performance.now() - seeded) / 1000;
-  console.log(`seed: ${fmt(seedSeconds)} s, ${fmt((USERS * PER_USER) / seedSeconds, 0)} clients/s`);
+  // BENCH_SEED=existing reuses what an earlier run seeded on BENCH_DATABASE_URL (for A/B runs back to back).
+  const countSql = postgres(database.url, { max: 1 });
+  const [{ count } = { count: 0 }] = await countSql<{ count: number }[]>`select count(*)::int as count from users`;
+  await countSql.end();
+  if (process.env.BENCH_SEED === "existing" && count > 0) {
+    console.log(`Reusing the ${count} users already seeded`);
+  } else {
+    const seeded = performance.now();
+    console.log(`Seeding ${USERS} users x ${PER_USER} clients with the CLI...`);
+    runCli(["seed", "--users", String(USERS), "--clients-per-user", String(PER_USER)], database.url);
+    const seedSeconds = (performance.now() - seeded) / 1000;
+    console.log(`seed: ${fmt(seedSeconds)} s, ${fmt((USERS * PER_USER) / seedSeconds, 0)} clients/s`);
+  }
 
   // Capture the exact SQL the app sends, to replay it raw for the ceiling.
   const captured: { query: string; params: unknown[] }[] = [];
@@ -134,7 +145,7 @@ async function main() {
   const only = process.env.BENCH_SCENARIOS?.split(",").map((name) => name.trim());
   const rows: string[] = [];
   for (const scenario of scenarios.filter((s) => !only || only.some((name) => s.name.startsWith(name)))) {
-    for (const concurrency of [1, 10, 50]) {
+    for (const concurrency of CONCURRENCY) {
       const ceiling: LoadResult = await loadInWorker({
         port: barePort,
         concurrency,

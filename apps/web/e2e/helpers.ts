@@ -46,6 +46,9 @@ export async function signUp(page: Page, account: Account = newAccount()): Promi
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  // Right after a sign-out the URL is /login while the page left behind (Settings has email fields
+  // of its own) may still be on screen: wait until the sign-in form's field is the only one.
+  await expect(page.getByLabel("Email")).toHaveCount(1);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
