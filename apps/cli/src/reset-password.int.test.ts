@@ -37,7 +37,7 @@ describe("crm reset-password", { timeout: 60_000 }, () => {
     const run = await crm("reset-password", "--user", user.email.toUpperCase());
     expect(run.code, run.stderr).toBe(0);
     const token = /https:\/\/crm\.example\.com\/reset-password\?token=([a-z2-7]{32})/.exec(run.stdout)?.[1];
-    expect(token).toBeTruthy();
+    expect(token).toMatch(/^[a-z2-7]{32}$/);
     await resetPassword(ctx, { token: token!, password: "set-by-the-operator" });
     expect(await login(ctx, { email: user.email, password: "set-by-the-operator" })).toMatchObject({
       user: { id: user.id },

@@ -124,7 +124,7 @@ describe("sign-in with two-factor", () => {
   });
 
   it("refuses a code used before (replay), even from another sign-in", async () => {
-    const { clock, browser, turnOn, login } = await setup();
+    const { clock, browser, turnOn, login, user } = await setup();
     const { secret } = await turnOn();
     const code = codeAt(secret, clock);
     const first = browser();
@@ -140,7 +140,7 @@ describe("sign-in with two-factor", () => {
     const older = await rejection(second.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock, -1) }));
     expect(older).toMatchObject({ code: "BAD_REQUEST" });
     clock.advance(30_000);
-    expect((await second.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock) })).id).toBeTruthy();
+    expect((await second.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock) })).id).toBe(user.id);
   });
 
   it("accepts a code one step early or late, not two", async () => {
@@ -152,7 +152,7 @@ describe("sign-in with two-factor", () => {
       code: "BAD_REQUEST",
     });
     await b.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock, 1) });
-    expect(b.jar.token).toBeTruthy();
+    expect(b.jar.token).toMatch(/^[a-z2-7]{32}$/);
   });
 
   it("gives 5 minutes for the second step, then sends back to the password", async () => {
@@ -168,7 +168,7 @@ describe("sign-in with two-factor", () => {
     await login(inTime);
     clock.advance(5 * 60 * 1000 - 1000);
     await inTime.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock) });
-    expect(inTime.jar.token).toBeTruthy();
+    expect(inTime.jar.token).toMatch(/^[a-z2-7]{32}$/);
     // The challenge is spent: the same cookie cannot sign in twice.
     clock.advance(30_000);
     const again = await rejection(inTime.caller.auth.verifyTwoFactor({ code: codeAt(secret, clock) }));
@@ -217,7 +217,7 @@ describe("sign-in with two-factor", () => {
       code: "BAD_REQUEST",
     });
     await c.caller.auth.verifyTwoFactor({ code: recoveryCodes[1]! });
-    expect(c.jar.token).toBeTruthy();
+    expect(c.jar.token).toMatch(/^[a-z2-7]{32}$/);
     expect(await caller.auth.twoFactor.status()).toMatchObject({ recoveryCodesLeft: 8 });
   });
 
@@ -265,7 +265,7 @@ describe("sign-in with two-factor", () => {
 
     const b = browser();
     expect(await login(b)).toMatchObject({ id: user.id });
-    expect(b.jar.token).toBeTruthy();
+    expect(b.jar.token).toMatch(/^[a-z2-7]{32}$/);
   });
 });
 
