@@ -153,7 +153,7 @@ test("a bounce rate over 5% shows a warning on every page, not only on Sent emai
   const [bounced] = (await query<Emails>(page, "emails.list", {})).items;
   // Resend's id for it: the fake Resend got our id as the idempotency key.
   const providerId = (await sentEmails("bo@example.com")).find((email) => email.idempotencyKey === bounced!.id)?.id;
-  expect(providerId).toBeTruthy();
+  expect(providerId).toMatch(/^[0-9a-f-]{36}$/);
 
   // Resend reports one of them bounced: 1 of 6 is 17%.
   await postResendWebhook(page, {

@@ -1,12 +1,10 @@
 import {
-  createSession,
   invalidateSession,
   requestEmailChange,
   requestPasswordReset,
   resendVerification,
   resetPassword,
   sendVerificationEmail,
-  startTwoFactorChallenge,
   verifyEmail,
 } from "@crm/core";
 import {
@@ -17,6 +15,7 @@ import {
   verifyEmailInput,
 } from "@crm/shared";
 import type { Context } from "../context";
+import { awaitSecondFactor, signInThisBrowser } from "../sign-in";
 import { authedProcedure, publicProcedure } from "../trpc";
 
 /** Server configuration only: the same answer for every address, so it reveals nothing about accounts. */
@@ -47,19 +46,16 @@ export const accountProcedures = {
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
     const { user, twoFactorRequired } = await resetPassword(ctx, input);
     ctx.sessionCache.evictUser(user.id);
-    // Whatever session this browser had (perhaps someone else's) is replaced.
-    if (ctx.sessionId) {
-      await invalidateSession(ctx, ctx.sessionId);
-      ctx.sessionCache.evictSession(ctx.sessionId);
-      ctx.cookies.clear();
-    }
     if (twoFactorRequired) {
-      const challenge = await startTwoFactorChallenge(ctx, user.id);
-      ctx.cookies.setTwoFactor(challenge.token);
-      return { twoFactorRequired: true as const };
+      // Whatever session this browser had (perhaps someone else's) ends now, not at the code.
+      if (ctx.sessionId) {
+        await invalidateSession(ctx, ctx.sessionId);
+        ctx.sessionCache.evictSession(ctx.sessionId);
+        ctx.cookies.clear();
+      }
+      return awaitSecondFactor(ctx, user.id);
     }
-    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent, ip: ctx.ip });
-    ctx.cookies.set(session.token);
+    await signInThisBrowser(ctx, user.id);
     return user;
   }),
 

@@ -1,5 +1,6 @@
-import { changePassword, createSession, invalidateSession, login, signup, startTwoFactorChallenge } from "@crm/core";
+import { changePassword, createSession, invalidateSession, login, signup } from "@crm/core";
 import { changePasswordInput, loginInput, signupInput } from "@crm/shared";
+import { awaitSecondFactor, signInThisBrowser } from "../sign-in";
 import { authedProcedure, publicProcedure, router } from "../trpc";
 import { accountProcedures, sendVerificationEmail } from "./account";
 import { sessionProcedures } from "./sessions";
@@ -17,18 +18,8 @@ export const authRouter = router({
   /** The user, signed in; or, with two-factor on, {twoFactorRequired: true} and no session yet. */
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     const { user, twoFactorRequired } = await login(ctx, input);
-    if (twoFactorRequired) {
-      const challenge = await startTwoFactorChallenge(ctx, user.id);
-      ctx.cookies.setTwoFactor(challenge.token);
-      return { twoFactorRequired: true as const };
-    }
-    // A sign-in replaces whatever session this browser had.
-    if (ctx.sessionId) {
-      await invalidateSession(ctx, ctx.sessionId);
-      ctx.sessionCache.evictSession(ctx.sessionId);
-    }
-    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent, ip: ctx.ip });
-    ctx.cookies.set(session.token);
+    if (twoFactorRequired) return awaitSecondFactor(ctx, user.id);
+    await signInThisBrowser(ctx, user.id);
     return user;
   }),
 

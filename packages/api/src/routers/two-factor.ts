@@ -1,13 +1,12 @@
 import {
-  createSession,
   disableTwoFactor,
   enableTwoFactor,
-  invalidateSession,
   setupTwoFactor,
   twoFactorStatus,
   verifyTwoFactorChallenge,
 } from "@crm/core";
 import { disableTwoFactorInput, enableTwoFactorInput, verifyTwoFactorInput } from "@crm/shared";
+import { signInThisBrowser } from "../sign-in";
 import { authedProcedure, publicProcedure, router } from "../trpc";
 
 /** The name authenticator apps list the account under. */
@@ -29,13 +28,7 @@ export const twoFactorSignInProcedures = {
   verifyTwoFactor: publicProcedure.input(verifyTwoFactorInput).mutation(async ({ ctx, input }) => {
     const user = await verifyTwoFactorChallenge(ctx, ctx.cookies.twoFactorToken, input);
     ctx.cookies.clearTwoFactor();
-    // As login: a sign-in replaces whatever session this browser had.
-    if (ctx.sessionId) {
-      await invalidateSession(ctx, ctx.sessionId);
-      ctx.sessionCache.evictSession(ctx.sessionId);
-    }
-    const session = await createSession(ctx, user.id, { userAgent: ctx.userAgent, ip: ctx.ip });
-    ctx.cookies.set(session.token);
+    await signInThisBrowser(ctx, user.id);
     return user;
   }),
 };
