@@ -1,4 +1,5 @@
 import path from "node:path";
+import { dataKeyEnvShape } from "@crm/core";
 import { googleEnvShape } from "@crm/integrations";
 import { z } from "zod";
 
@@ -20,6 +21,7 @@ const envSchema = z.object({
   /** The server's public URL: the worker needs it for Google's OAuth redirect and push address. */
   APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).default("http://localhost:3000"),
   ...googleEnvShape,
+  ...dataKeyEnvShape,
 });
 
 export type CliEnv = z.infer<typeof envSchema>;

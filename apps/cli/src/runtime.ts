@@ -12,6 +12,7 @@ export {
 } from "@crm/core";
 export { runMigrations } from "@crm/db";
 export { googleSyncFromEnv, installJobSchema, mailerFromEnv, startJobRuntime } from "@crm/integrations";
+export { loadDataKeys } from "./data-keys";
 export { openDatabase } from "./database";
 export { loadCliEnv } from "./env";
 export { importFromCli } from "./import-command";

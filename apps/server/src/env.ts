@@ -1,4 +1,5 @@
 import path from "node:path";
+import { dataKeyEnvShape } from "@crm/core";
 import { googleEnvShape, missingGoogleVariables } from "@crm/integrations";
 import { z } from "zod";
 import { limitsEnvShape } from "./env-limits";
@@ -44,21 +45,12 @@ const envSchema = z.object({
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must look like whsec_...")
     .optional(),
   EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
-  /**
-   * 32 random bytes, base64 (openssl rand -base64 32): seals secrets at rest (two-factor secrets).
-   * Unset: generated once into CRM_DATA_DIR/data-encryption.key (see data-key.ts).
-   */
-  DATA_ENCRYPTION_KEY: z
-    .string()
-    .trim()
-    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32, {
-      message: "must be 32 bytes in base64 (generate one with: openssl rand -base64 32)",
-    })
-    .optional(),
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
   ...googleEnvShape,
   ...limitsEnvShape,
+  /** Seals sensitive text at rest; unset: generated once into CRM_DATA_DIR/data-encryption.key. */
+  ...dataKeyEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; CRM_DATA_DIR: string };

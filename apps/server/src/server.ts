@@ -1,11 +1,10 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { allJobs, DataKeyError, type DataKeyring, ensureDemoAccount, systemClock } from "@crm/core";
+import { allJobs, DataKeyError, type DataKeyring, ensureDemoAccount, resolveDataKeys, systemClock } from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
 import { googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
-import { resolveDataKeys } from "./data-key";
 import { demoDataAllowed, EnvError, loadEnv } from "./env";
 
 const defaultWebDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
@@ -55,7 +54,11 @@ async function main() {
   await runMigrations(databaseUrl);
   let dataKeys: DataKeyring;
   try {
-    dataKeys = await resolveDataKeys(env, handle.db, (line) => process.stderr.write(`${line}\n`));
+    dataKeys = await resolveDataKeys(
+      { configuredKey: env.DATA_ENCRYPTION_KEY, dataDir: env.CRM_DATA_DIR },
+      handle.db,
+      (line) => process.stderr.write(`${line}\n`),
+    );
   } catch (error) {
     await handle.close();
     await embedded?.stop();

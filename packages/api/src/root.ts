@@ -9,6 +9,7 @@ import { importsRouter } from "./routers/imports";
 import { jobsRouter } from "./routers/jobs";
 import { notesRouter } from "./routers/notes";
 import { pipelineRouter } from "./routers/pipeline";
+import { privacyRouter } from "./routers/privacy";
 import { settingsRouter } from "./routers/settings";
 import { createCallerFactory, router } from "./trpc";
 
@@ -25,6 +26,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   emails: emailsRouter,
   imports: importsRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;

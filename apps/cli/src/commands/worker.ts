@@ -18,6 +18,7 @@ Options:
       createLogger,
       googleSyncFromEnv,
       loadCliEnv,
+      loadDataKeys,
       mailerFromEnv,
       openDatabase,
       startJobRuntime,
@@ -28,6 +29,7 @@ Options:
     const calendar = googleSyncFromEnv(env, env.APP_URL);
     const database = await openDatabase(env);
     const mailer = mailerFromEnv(env, (line) => log.info(line));
+    const dataKeys = await loadDataKeys(env, database, (line) => log.warn(line));
     const runtime = await startJobRuntime({
       connectionString: database.url,
       definitions: allJobs,
@@ -37,6 +39,7 @@ Options:
         clock: systemClock,
         email: { mailer, from: env.EMAIL_FROM },
         appUrl: env.APP_URL,
+        dataKeys,
         ...(calendar && { calendar }),
       }),
       log: {

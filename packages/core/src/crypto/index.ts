@@ -1,3 +1,5 @@
 export * from "./data-key";
+export * from "./field-seal";
 export * from "./fingerprint";
 export * from "./key-file";
+export * from "./resolve-keys";

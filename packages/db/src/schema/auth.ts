@@ -31,12 +31,20 @@ export const users = pgTable(
     twoFactorEnabledAt: timestamptz("two_factor_enabled_at"),
     /** The last TOTP time step accepted (Unix time / 30 s): a code of that step or earlier is refused (replay). */
     twoFactorLastStep: bigint("two_factor_last_step", { mode: "number" }),
+    /** The owner asked to delete the account (privacy.deleteAccount); null when not pending. */
+    deletionRequestedAt: timestamptz("deletion_requested_at"),
+    /** When the account is hard-deleted unless the owner signs in and cancels. */
+    deletionScheduledFor: timestamptz("deletion_scheduled_for"),
     version: integer("version").notNull().default(1),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   // Emails are unique case-insensitively; lookups go through lower(email).
-  (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
+    // The nightly hard delete finds accounts whose grace period ended.
+    index("users_deletion_scheduled_idx").on(t.deletionScheduledFor).where(sql`${t.deletionScheduledFor} is not null`),
+  ],
 );
 
 /**

@@ -37,7 +37,9 @@ export const bookings = pgTable(
     startsAt: timestamptz("starts_at").notNull(),
     endsAt: timestamptz("ends_at").notNull(),
     location: text("location"),
+    /** Sealed with the data encryption key when notes_key_version is set (see core/crypto/field-seal.ts). */
     notes: text("notes"),
+    notesKeyVersion: integer("notes_key_version"),
     status: bookingStatus("status").notNull().default("proposed"),
     /** The client's own zone, when they are elsewhere; times are shown in both. */
     timeZone: text("time_zone"),

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   customType,
   index,
   integer,
@@ -18,6 +19,8 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const clientStatus = pgEnum("client_status", ["active", "inactive", "archived"]);
+/** The lawful basis (GDPR art. 6) for holding a client's data. */
+export const consentBasis = pgEnum("consent_basis", ["consent", "contract", "legitimate_interest", "legal_obligation"]);
 
 export const pipelineStages = pgTable(
   "pipeline_stages",
@@ -60,6 +63,15 @@ export const clients = pgTable(
     position: integer("position"),
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     source: text("source"),
+    /** Lawful basis for holding this person's data; null: not recorded yet. */
+    consentBasis: consentBasis("consent_basis"),
+    /** When the basis was established (consent given, contract signed…). */
+    consentGivenAt: timestamptz("consent_given_at"),
+    /** How it was given, in the owner's words ("intake form", "signed contract 2026-03"). */
+    consentSource: text("consent_source"),
+    /** Separate opt-in to marketing email, with when it was given. */
+    marketingConsent: boolean("marketing_consent").notNull().default(false),
+    marketingConsentAt: timestamptz("marketing_consent_at"),
     version: integer("version").notNull().default(1),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
@@ -100,7 +112,10 @@ export const clientNotes = pgTable(
     clientId: uuid("client_id")
       .notNull()
       .references(() => clients.id, { onDelete: "cascade" }),
+    /** Sealed with the data encryption key when key_version is set (see core/crypto/field-seal.ts). */
     body: text("body").notNull(),
+    /** The data key version the body is sealed with; null: plain text (written before encryption). */
+    keyVersion: integer("key_version"),
     version: integer("version").notNull().default(1),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),

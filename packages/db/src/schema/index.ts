@@ -4,3 +4,4 @@ export * from "./calendar-sync";
 export * from "./clients";
 export * from "./emails";
 export * from "./imports";
+export * from "./privacy";

@@ -19,7 +19,9 @@ import { useCurrentUser } from "../../../lib/auth";
 import { type FormErrors, formErrorsFrom, hasErrors, validate } from "../../../lib/errors";
 import { phoneRegionOptions, timeZoneOptions } from "../../../lib/regions";
 import { trpc } from "../../../lib/trpc";
+import { DeleteAccountCard } from "./-components/delete-account-card";
 import { EmailChangeCard } from "./-components/email-change-card";
+import { ExportDataCard } from "./-components/export-data-card";
 import { SecurityCard } from "./-components/security-card";
 
 /** Google's consent round trip comes back here with ?google=connected or ?google=error&message=… */
@@ -78,6 +80,8 @@ function SettingsPage() {
         <EmailChangeCard />
         <PasswordForm />
         <SecurityCard />
+        <ExportDataCard />
+        <DeleteAccountCard />
         <FailedJobs />
       </div>
     </>

@@ -1,0 +1,2 @@
+/** privacy.deleteAccount, cancelDeletion, eraseClient. */
+export const privacyErasureProcedures = {};

@@ -1,0 +1,2 @@
+/** privacy.exportAccount, exportStatus, exportClient. */
+export const privacyExportProcedures = {};
