@@ -10,7 +10,7 @@ export {
   signup,
   systemClock,
 } from "@crm/core";
-export { runMigrations } from "@crm/db";
+export { revertMigrations, runMigrations } from "@crm/db";
 export { googleSyncFromEnv, installJobSchema, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 export { loadDataKeys } from "./data-keys";
 export { openDatabase } from "./database";

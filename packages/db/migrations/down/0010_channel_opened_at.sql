@@ -1,0 +1,1 @@
+ALTER TABLE "calendar_connections" DROP COLUMN "channel_opened_at";

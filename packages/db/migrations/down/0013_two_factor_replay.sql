@@ -1,0 +1,1 @@
+ALTER TABLE "users" DROP COLUMN "two_factor_last_step";
