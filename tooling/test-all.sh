@@ -11,6 +11,8 @@ step "typecheck"
 pnpm -s typecheck
 step "lint"
 pnpm -s lint
+step "alert rules (promtool)"
+bash tooling/check-alerts.sh
 step "unit and integration tests"
 pnpm exec vitest run
 step "build (turbo: every package with a build step)"

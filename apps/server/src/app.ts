@@ -8,10 +8,12 @@ import {
 import { type CalendarSyncDeps, type DataKeyring, type JobQueue, systemClock } from "@crm/core";
 import type { Database } from "@crm/db";
 import Fastify, { type FastifyServerOptions } from "fastify";
+import { type AppMetrics, createAppMetrics } from "./metrics/registry";
 import { errorsPlugin } from "./plugins/errors";
 import { feedsPlugin } from "./plugins/feeds";
 import { googleOAuthPlugin } from "./plugins/google-oauth";
 import { healthPlugin } from "./plugins/health";
+import { metricsPlugin } from "./plugins/metrics";
 import { securityPlugin } from "./plugins/security";
 import { staticPlugin } from "./plugins/static";
 import { trpcPlugin } from "./plugins/trpc";
@@ -44,6 +46,11 @@ export interface AppOptions {
   emailDelivery?: ApiDeps["emailDelivery"];
   /** The data encryption key (two-factor secrets); unset: those procedures fail. */
   dataKeys?: DataKeyring;
+  /**
+   * /metrics: METRICS_TOKEN asks for a bearer token; `separatePort` (METRICS_PORT) keeps it off this
+   * app, for server.ts to serve on a listener of its own (from `app.metrics`). Default: served here, open.
+   */
+  metrics?: { token?: string; separatePort?: boolean };
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -83,6 +90,8 @@ export async function buildApp(options: AppOptions) {
     ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
     ...(options.dataKeys && { dataKeys: options.dataKeys }),
   };
+  const metrics: AppMetrics = createAppMetrics(deps);
+  deps.observeProcedure = metrics.observeProcedure;
   if (options.limits) {
     let loggedAt = Number.NEGATIVE_INFINITY;
     deps.limits = createRequestLimits(deps, options.limits, (error) => {
@@ -97,6 +106,11 @@ export async function buildApp(options: AppOptions) {
   // The error handler first: the routes' scopes inherit it as they are registered.
   await app.register(errorsPlugin);
   await app.register(securityPlugin, { secure });
+  await app.register(metricsPlugin, {
+    metrics,
+    ...(options.metrics?.token && { token: options.metrics.token }),
+    serveHere: !options.metrics?.separatePort,
+  });
   await app.register(trpcPlugin, { createContext });
   await app.register(uploadPlugin, { createContext });
   await app.register(feedsPlugin, { deps });
@@ -104,7 +118,15 @@ export async function buildApp(options: AppOptions) {
   await app.register(googleOAuthPlugin, { createContext });
   await app.register(healthPlugin, { deps });
   await app.register(staticPlugin, { webDistDir: options.webDistDir });
+  app.decorate("metrics", metrics);
   return app;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The app's Prometheus registry (server.ts serves it on METRICS_PORT when set). */
+    metrics: AppMetrics;
+  }
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

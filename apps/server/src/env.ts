@@ -17,6 +17,15 @@ const envSchema = z.object({
     .max(65535, "must be a port number (0-65535)")
     .default(3000),
   HOST: z.string().min(1).default("localhost"),
+  /** /metrics asks for `Authorization: Bearer <this>`; unset: open (or on METRICS_PORT only). */
+  METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional(),
+  /** Serve /metrics on this port (on HOST) instead of the app's port. */
+  METRICS_PORT: z.coerce
+    .number({ error: "must be a port number (1-65535)" })
+    .int("must be a port number (1-65535)")
+    .min(1, "must be a port number (1-65535)")
+    .max(65535, "must be a port number (1-65535)")
+    .optional(),
   APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).optional(),
   DATABASE_URL: z
     .string()

@@ -6,6 +6,7 @@ import { googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrat
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
 import { demoDataAllowed, EnvError, loadEnv } from "./env";
+import { startMetricsListener } from "./metrics/listener";
 
 const defaultWebDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -103,6 +104,7 @@ async function main() {
     bodyLimit: env.BODY_LIMIT,
     ...(env.TRUST_PROXY !== undefined && { trustProxy: env.TRUST_PROXY }),
     limits: { perUserPerHour: env.RATE_LIMIT_PER_HOUR, authPerIpPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE },
+    metrics: { ...(env.METRICS_TOKEN && { token: env.METRICS_TOKEN }), separatePort: env.METRICS_PORT !== undefined },
     logger: {
       level: env.LOG_LEVEL,
       ...(process.stdout.isTTY && env.NODE_ENV !== "production"
@@ -127,6 +129,7 @@ async function main() {
       })
     : null;
 
+  let metricsListener: { close: () => Promise<void> } | null = null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -135,6 +138,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await app.close().catch(() => {});
+    await metricsListener?.close().catch(() => {});
     await jobs.stop().catch(() => {});
     await handle.close().catch(() => {});
     await embedded?.stop().catch(() => {});
@@ -149,6 +153,18 @@ async function main() {
     await handle.close();
     await embedded?.stop();
     fail(`cannot listen on ${env.HOST}:${env.PORT}: ${(error as Error).message}`);
+  }
+  if (env.METRICS_PORT !== undefined) {
+    try {
+      metricsListener = await startMetricsListener(app.metrics, {
+        host: env.HOST,
+        port: env.METRICS_PORT,
+        ...(env.METRICS_TOKEN && { token: env.METRICS_TOKEN }),
+      });
+    } catch (error) {
+      fail(`METRICS_PORT: cannot listen on ${env.HOST}:${env.METRICS_PORT}: ${(error as Error).message}`);
+    }
+    app.log.info(`metrics on http://${env.HOST}:${env.METRICS_PORT}/metrics`);
   }
   app.log.info(`CRM is running at ${env.APP_URL}`);
   if (demo) {

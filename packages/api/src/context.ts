@@ -48,6 +48,17 @@ export interface ApiDeps {
   emailDelivery?: EmailDelivery;
   /** The data encryption key; procedures that seal or open secrets (two-factor) fail without it. */
   dataKeys?: DataKeyring;
+  /** Told how each procedure call went (the server's metrics); unset: nobody is told. */
+  observeProcedure?: (sample: ProcedureSample) => void;
+}
+
+/** One finished procedure call. */
+export interface ProcedureSample {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  durationSeconds: number;
+  /** "OK", or the tRPC error code it answered with (BAD_REQUEST, INTERNAL_SERVER_ERROR…). */
+  code: string;
 }
 
 export interface Context extends ApiDeps {

@@ -90,7 +90,21 @@ const enforceLimits = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-const procedure = t.procedure.use(mapDomainErrors).use(enforceLimits);
+/** Outermost, so it sees the code the caller gets (after domain errors are mapped) and the whole time. */
+const measure = t.middleware(async ({ ctx, path, type, next }) => {
+  if (!ctx.observeProcedure) return next();
+  const started = performance.now();
+  const result = await next();
+  ctx.observeProcedure({
+    path,
+    type,
+    durationSeconds: (performance.now() - started) / 1000,
+    code: result.ok ? "OK" : result.error.code,
+  });
+  return result;
+});
+
+const procedure = t.procedure.use(measure).use(mapDomainErrors).use(enforceLimits);
 
 export const publicProcedure = procedure.use(refuseNulCharacters);
 

@@ -32,6 +32,22 @@ export interface QueueHealth {
   oldestWaitingSeconds: number | null;
 }
 
+/** One queue's state, for metrics. */
+export interface QueueStats {
+  queue: string;
+  /** Due and not yet picked up (created or retry, start_after passed). */
+  waiting: number;
+  /** Scheduled for later (reminders wait for their time). */
+  delayed: number;
+  active: number;
+  /** Failed for good (out of retries) and still kept by pg-boss. */
+  failed: number;
+  /** Finished in the last hour: completed, and failed for good. */
+  completedLastHour: number;
+  failedLastHour: number;
+  oldestWaitingSeconds: number | null;
+}
+
 /** The port core uses to enqueue work; pg-boss implements it (packages/integrations). */
 export interface JobQueue {
   /**
@@ -48,4 +64,6 @@ export interface JobQueue {
   /** Puts a failed job back in line; false when no failed job of this user has that id. */
   retry(userId: string, id: string): Promise<boolean>;
   health(): Promise<QueueHealth>;
+  /** Per-queue counts of every queue the registry knows (zeros included); throws when unreachable. */
+  stats(): Promise<QueueStats[]>;
 }

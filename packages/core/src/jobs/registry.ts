@@ -1,7 +1,7 @@
 import type { CoreContext } from "../context";
 import type { JobQueue, JobTarget } from "./queue";
 
-export type { FailedJob, JobQueue, JobTarget, QueueHealth, SendJobOptions } from "./queue";
+export type { FailedJob, JobQueue, JobTarget, QueueHealth, QueueStats, SendJobOptions } from "./queue";
 
 /**
  * A background job: its queue name, the zod schema of its payload and its handler. Modules declare

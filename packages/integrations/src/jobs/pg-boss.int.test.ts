@@ -204,6 +204,18 @@ describe("pg-boss job runtime", () => {
       expect(health.backlog).toBe(3);
       expect(health.oldestWaitingSeconds).toBeGreaterThanOrEqual(89);
       expect(health.oldestWaitingSeconds).toBeLessThan(150);
+      // The same, per queue, for /metrics: the delayed one counted apart.
+      const [stats] = await idle.queue.stats();
+      expect(stats).toMatchObject({
+        queue: "test.idle",
+        waiting: 3,
+        delayed: 1,
+        active: 0,
+        failed: 0,
+        completedLastHour: 0,
+        failedLastHour: 0,
+      });
+      expect(stats?.oldestWaitingSeconds).toBeGreaterThanOrEqual(89);
     } finally {
       await idle.stop();
     }

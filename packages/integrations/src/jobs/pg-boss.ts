@@ -1,4 +1,12 @@
-import type { FailedJob, JobContext, JobDefinition, JobQueue, QueueHealth, SendJobOptions } from "@crm/core";
+import type {
+  FailedJob,
+  JobContext,
+  JobDefinition,
+  JobQueue,
+  QueueHealth,
+  QueueStats,
+  SendJobOptions,
+} from "@crm/core";
 import type { DbOrTx } from "@crm/db";
 import { sql } from "drizzle-orm";
 import { fromDrizzle, type Job, type JobResult, PgBoss } from "pg-boss";
@@ -144,6 +152,37 @@ export async function startJobRuntime(options: JobRuntimeOptions): Promise<JobRu
       } catch {
         return { reachable: false, backlog: 0, oldestWaitingSeconds: null };
       }
+    },
+    async stats(): Promise<QueueStats[]> {
+      const names = [...byName.keys()];
+      const rows = await boss.getDb().executeSql(
+        `select name,
+                count(*) filter (where state in ('created', 'retry') and start_after <= now())::int as waiting,
+                count(*) filter (where state in ('created', 'retry') and start_after > now())::int as delayed,
+                count(*) filter (where state = 'active')::int as active,
+                count(*) filter (where state = 'failed')::int as failed,
+                count(*) filter (where state = 'completed' and completed_on > now() - interval '1 hour')::int as completed_1h,
+                count(*) filter (where state = 'failed' and completed_on > now() - interval '1 hour')::int as failed_1h,
+                extract(epoch from (now() - min(created_on) filter (
+                  where state in ('created', 'retry') and start_after <= now())))::float as oldest
+           from ${SCHEMA}.job where name = any($1::text[]) group by name`,
+        [names],
+      );
+      const found = new Map(rows.rows.map((row) => [String(row.name), row]));
+      return names.sort().map((queue) => {
+        const row = found.get(queue);
+        return {
+          queue,
+          waiting: Number(row?.waiting ?? 0),
+          delayed: Number(row?.delayed ?? 0),
+          active: Number(row?.active ?? 0),
+          failed: Number(row?.failed ?? 0),
+          completedLastHour: Number(row?.completed_1h ?? 0),
+          failedLastHour: Number(row?.failed_1h ?? 0),
+          oldestWaitingSeconds:
+            row?.oldest === null || row?.oldest === undefined ? null : Math.round(Number(row.oldest)),
+        };
+      });
     },
   };
 
