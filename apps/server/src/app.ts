@@ -19,6 +19,7 @@ import { staticPlugin } from "./plugins/static";
 import { trpcPlugin } from "./plugins/trpc";
 import { uploadPlugin } from "./plugins/upload";
 import { webhooksPlugin } from "./plugins/webhooks";
+import { requestIdFor } from "./request-id";
 
 export interface AppOptions {
   db: Database;
@@ -79,6 +80,11 @@ export async function buildApp(options: AppOptions) {
     // Batched tRPC calls put every procedure name in the path.
     routerOptions: { maxParamLength: 5000 },
     trustProxy: trustProxyOption(options.trustProxy),
+    genReqId: requestIdFor,
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.header("x-request-id", request.id);
+    done();
   });
   const secure = !isLocalHttp(options.appUrl);
   const deps: ApiDeps = {

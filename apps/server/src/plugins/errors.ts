@@ -16,7 +16,8 @@ export const errorsPlugin = fp(
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err: error }, "request failed");
-        return reply.status(status).send({ error: "Internal Server Error", statusCode: status });
+        // The id is in the X-Request-Id header too: quoting it finds this failure in the log.
+        return reply.status(status).send({ error: "Internal Server Error", statusCode: status, requestId: request.id });
       }
       return reply.status(status).send({ error: error.message, statusCode: status });
     });
