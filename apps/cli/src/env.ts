@@ -17,6 +17,13 @@ const envSchema = z.object({
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.url({ error: "must be a URL such as https://api.resend.com" }).optional(),
   EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
+  /** Where `crm backup` and the nightly backup write (default <CRM_DATA_DIR>/backups). */
+  CRM_BACKUP_DIR: z.string().min(1).optional(),
+  CRM_BACKUP_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a whole number of days" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1 day")
+    .default(30),
   CRM_TRASH_RETENTION_DAYS: z.string().regex(/^\d+$/, "must be a whole number of days").optional(),
   /** The server's public URL: the worker needs it for Google's OAuth redirect and push address. */
   APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).default("http://localhost:3000"),

@@ -10,8 +10,15 @@ export {
   signup,
   systemClock,
 } from "@crm/core";
-export { revertMigrations, runMigrations } from "@crm/db";
-export { googleSyncFromEnv, installJobSchema, mailerFromEnv, startJobRuntime } from "@crm/integrations";
+export { restoreBackup, revertMigrations, runMigrations, writeBackup } from "@crm/db";
+export {
+  createBackupService,
+  googleSyncFromEnv,
+  installJobSchema,
+  mailerFromEnv,
+  startJobRuntime,
+} from "@crm/integrations";
+export { backupDirectory } from "./backups";
 export { loadDataKeys } from "./data-keys";
 export { openDatabase } from "./database";
 export { loadCliEnv } from "./env";

@@ -54,6 +54,13 @@ const envSchema = z.object({
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must look like whsec_...")
     .optional(),
   EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
+  /** Where the nightly backup goes (default <CRM_DATA_DIR>/backups), and how many days of them are kept. */
+  CRM_BACKUP_DIR: z.string().min(1).optional(),
+  CRM_BACKUP_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a whole number of days" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1 day")
+    .default(30),
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
   ...googleEnvShape,

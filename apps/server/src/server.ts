@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { allJobs, DataKeyError, type DataKeyring, ensureDemoAccount, resolveDataKeys, systemClock } from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
-import { googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrations";
+import { createBackupService, googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
 import { demoDataAllowed, EnvError, loadEnv } from "./env";
@@ -72,6 +72,11 @@ async function main() {
     error: (_obj, msg) => process.stderr.write(`${msg}\n`),
   };
   const mailer = mailerFromEnv(env, (line) => log.info({}, line));
+  const backups = createBackupService({
+    sql: handle.sql,
+    dir: path.resolve(env.CRM_BACKUP_DIR ?? path.join(env.CRM_DATA_DIR, "backups")),
+    retentionDays: env.CRM_BACKUP_RETENTION_DAYS,
+  });
   // pg-boss runs in every process (to enqueue); WORKERS=off keeps this one from running handlers.
   const jobs = await startJobRuntime({
     connectionString: databaseUrl,
@@ -84,6 +89,7 @@ async function main() {
       appUrl: env.APP_URL,
       ...(calendar && { calendar }),
       dataKeys,
+      backups,
     }),
     log: {
       info: (message, details) => log.info(details ?? {}, message),

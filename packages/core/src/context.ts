@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@crm/db";
 import type { DataKeyring } from "./crypto/data-key";
 import type { JobQueue } from "./jobs/queue";
-import type { CalendarProvider, Clock, Mailer } from "./ports";
+import type { BackupService, CalendarProvider, Clock, Mailer } from "./ports";
 
 /** What every core verb receives. Owner-scoped verbs take AuthedContext. */
 export interface CoreContext {
@@ -17,6 +17,8 @@ export interface CoreContext {
   calendar?: CalendarSyncDeps;
   /** The data encryption key (DATA_ENCRYPTION_KEY or the generated key file): seals secrets at rest. */
   dataKeys?: DataKeyring;
+  /** Where the nightly backup goes (job handlers of processes that run jobs). */
+  backups?: BackupService;
 }
 
 export interface CalendarSyncDeps {

@@ -12,6 +12,7 @@ export * from "./auth/two-factor";
 export * from "./auth/two-factor-challenge";
 export * from "./auth/user-agent";
 export * from "./auth/users";
+export { nightlyBackupJob } from "./backups/jobs";
 export * from "./bookings/bookings";
 export * from "./bookings/feed";
 export * from "./bookings/ics";

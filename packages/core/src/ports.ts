@@ -180,3 +180,8 @@ export class CalendarProviderError extends Error {
 export function isCalendarProviderError(error: unknown): error is CalendarProviderError {
   return error instanceof CalendarProviderError;
 }
+
+/** Writes a backup of the whole database and prunes the expired ones (the nightly backup job). */
+export interface BackupService {
+  run(now: Date): Promise<{ file: string; bytes: number; pruned: string[] }>;
+}

@@ -1,9 +1,11 @@
 import type { Command } from "../command";
+import { backupCommand } from "./backup";
 import { createUserCommand } from "./create-user";
 import { importCommand } from "./import";
 import { migrateCommand } from "./migrate";
 import { purgeCommand } from "./purge";
 import { resetPasswordCommand } from "./reset-password";
+import { restoreCommand } from "./restore";
 import { seedCommand } from "./seed";
 import { workerCommand } from "./worker";
 
@@ -16,4 +18,6 @@ export const commands: readonly Command[] = [
   importCommand,
   workerCommand,
   purgeCommand,
+  backupCommand,
+  restoreCommand,
 ];

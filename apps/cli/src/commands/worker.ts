@@ -15,6 +15,8 @@ Options:
     parseCommandLine(args, {});
     const {
       allJobs,
+      backupDirectory,
+      createBackupService,
       createLogger,
       googleSyncFromEnv,
       loadCliEnv,
@@ -30,6 +32,11 @@ Options:
     const database = await openDatabase(env);
     const mailer = mailerFromEnv(env, (line) => log.info(line));
     const dataKeys = await loadDataKeys(env, database, (line) => log.warn(line));
+    const backups = createBackupService({
+      sql: database.sql,
+      dir: backupDirectory(env),
+      retentionDays: env.CRM_BACKUP_RETENTION_DAYS,
+    });
     const runtime = await startJobRuntime({
       connectionString: database.url,
       definitions: allJobs,
@@ -40,6 +47,7 @@ Options:
         email: { mailer, from: env.EMAIL_FROM },
         appUrl: env.APP_URL,
         dataKeys,
+        backups,
         ...(calendar && { calendar }),
       }),
       log: {

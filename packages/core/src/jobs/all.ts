@@ -1,5 +1,6 @@
 import { sendEmailChangeJob, sendVerificationJob } from "../auth/email-verification";
 import { sendPasswordResetJob } from "../auth/password-reset";
+import { nightlyBackupJob } from "../backups/jobs";
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
@@ -17,4 +18,5 @@ export const allJobs: JobDefinition<never>[] = [
   sendPasswordResetJob as JobDefinition<never>,
   sendVerificationJob as JobDefinition<never>,
   sendEmailChangeJob as JobDefinition<never>,
+  nightlyBackupJob as JobDefinition<never>,
 ];
