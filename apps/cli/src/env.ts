@@ -1,5 +1,5 @@
 import path from "node:path";
-import { dataKeyEnvShape } from "@crm/core";
+import { dataKeyEnvShape, retentionEnvShape } from "@crm/core";
 import { googleEnvShape } from "@crm/integrations";
 import { z } from "zod";
 
@@ -17,11 +17,12 @@ const envSchema = z.object({
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.url({ error: "must be a URL such as https://api.resend.com" }).optional(),
   EMAIL_FROM: z.string().min(3).default("CRM Reminders <reminders@example.com>"),
-  CRM_TRASH_RETENTION_DAYS: z.string().regex(/^\d+$/, "must be a whole number of days").optional(),
   /** The server's public URL: the worker needs it for Google's OAuth redirect and push address. */
   APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).default("http://localhost:3000"),
   ...googleEnvShape,
   ...dataKeyEnvShape,
+  /** The retention periods the worker's jobs enforce (and `purge`'s default, CRM_TRASH_RETENTION_DAYS). */
+  ...retentionEnvShape,
 });
 
 export type CliEnv = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@ import type { DbOrTx } from "@crm/db";
 import type { DataKeyring } from "./crypto/data-key";
 import type { JobQueue } from "./jobs/queue";
 import type { CalendarProvider, Clock, Mailer } from "./ports";
+import type { RetentionPolicy } from "./retention/policy";
 
 /** What every core verb receives. Owner-scoped verbs take AuthedContext. */
 export interface CoreContext {
@@ -17,6 +18,8 @@ export interface CoreContext {
   calendar?: CalendarSyncDeps;
   /** The data encryption key (DATA_ENCRYPTION_KEY or the generated key file): seals secrets at rest. */
   dataKeys?: DataKeyring;
+  /** The configured retention periods (the jobs, the Trash purge); unset: the documented defaults. */
+  retention?: RetentionPolicy;
 }
 
 export interface CalendarSyncDeps {
