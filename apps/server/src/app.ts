@@ -5,18 +5,27 @@ import {
   createRequestLimits,
   type RequestLimitSettings,
 } from "@crm/api";
-import { type CalendarSyncDeps, type DataKeyring, type JobQueue, systemClock } from "@crm/core";
+import {
+  type CalendarSyncDeps,
+  type DataKeyring,
+  DEFAULT_RETENTION,
+  type JobQueue,
+  type RetentionPolicy,
+  systemClock,
+} from "@crm/core";
 import type { Database } from "@crm/db";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { errorsPlugin } from "./plugins/errors";
 import { feedsPlugin } from "./plugins/feeds";
 import { googleOAuthPlugin } from "./plugins/google-oauth";
 import { healthPlugin } from "./plugins/health";
+import { privacyPlugin } from "./plugins/privacy";
 import { securityPlugin } from "./plugins/security";
 import { staticPlugin } from "./plugins/static";
 import { trpcPlugin } from "./plugins/trpc";
 import { uploadPlugin } from "./plugins/upload";
 import { webhooksPlugin } from "./plugins/webhooks";
+import { loadPrivacyPage, type PrivacyPageSettings } from "./privacy-page";
 
 export interface AppOptions {
   db: Database;
@@ -44,6 +53,10 @@ export interface AppOptions {
   emailDelivery?: ApiDeps["emailDelivery"];
   /** The data encryption key (two-factor secrets); unset: those procedures fail. */
   dataKeys?: DataKeyring;
+  /** The retention periods (CRM_*_RETENTION_*): Trash dates, /health and /privacy. Unset: the defaults. */
+  retention?: RetentionPolicy;
+  /** What /privacy names (PRIVACY_CONTACT, PRIVACY_CONTROLLER, CRM_APP_NAME) and its template file. */
+  privacy?: Partial<Omit<PrivacyPageSettings, "retention">> & { templatePath?: string | undefined };
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -82,7 +95,18 @@ export async function buildApp(options: AppOptions) {
     ...(options.calendar && { calendar: options.calendar }),
     ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
     ...(options.dataKeys && { dataKeys: options.dataKeys }),
+    retention: options.retention ?? DEFAULT_RETENTION,
   };
+  // Rendered once, before anything listens: a broken operator template stops the start.
+  const privacyHtml = await loadPrivacyPage(
+    {
+      appName: options.privacy?.appName ?? "CRM",
+      controller: options.privacy?.controller,
+      contact: options.privacy?.contact,
+      retention: deps.retention!,
+    },
+    options.privacy?.templatePath,
+  );
   if (options.limits) {
     let loggedAt = Number.NEGATIVE_INFINITY;
     deps.limits = createRequestLimits(deps, options.limits, (error) => {
@@ -103,6 +127,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(webhooksPlugin, { deps, resendWebhookSecret: options.resendWebhookSecret });
   await app.register(googleOAuthPlugin, { createContext });
   await app.register(healthPlugin, { deps });
+  await app.register(privacyPlugin, { html: privacyHtml });
   await app.register(staticPlugin, { webDistDir: options.webDistDir });
   return app;
 }
