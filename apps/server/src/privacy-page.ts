@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { describePeriod, EXPORT_DOWNLOAD_HOURS, type RetentionPolicy } from "@crm/core";
+import { describePeriod, EXPORT_DOWNLOAD_HOURS, type RetentionPolicy, SESSION_IDLE_MS } from "@crm/core";
 
 /** The template shipped with the server; PRIVACY_TEMPLATE names an operator's own. */
 export const DEFAULT_PRIVACY_TEMPLATE = fileURLToPath(new URL("../templates/privacy.html", import.meta.url));
@@ -38,6 +38,7 @@ export function privacyValues(settings: PrivacyPageSettings): Record<string, str
     "retention.finishedImports": describePeriod(retention.finishedImportDays * 24),
     "retention.exports": describePeriod(EXPORT_DOWNLOAD_HOURS),
     "retention.trash": describePeriod(retention.trashDays * 24),
+    "retention.sessions": describePeriod(SESSION_IDLE_MS / 3_600_000),
   };
 }
 

@@ -50,8 +50,9 @@ describe("GET /privacy", () => {
     // The periods come from the same configuration the jobs use.
     expect(html).toContain("<td>400 days, then deleted</td>");
     expect(html).toContain("<td>60 days, then deleted for good with their notes</td>");
-    expect(html).toContain("<td>1 year, then removed (the date and delivery status stay)</td>");
+    expect(html).toContain("<td>1 year, then removed (the address, date and delivery status stay)</td>");
     expect(html).toContain("<td>24 hours</td>");
+    expect(html).toContain("<td>Until you sign out, or 7 days after last use</td>");
     expect(html).toContain('href="https://resend.com/legal/privacy-policy"');
     expect(html).toContain('href="https://policies.google.com/privacy"');
   });

@@ -6,6 +6,7 @@ import { type RetentionTask, recordRetentionRun } from "./runs";
 import {
   pruneActivityLog,
   pruneExpiredExports,
+  pruneExpiredSignIns,
   pruneImports,
   pruneLoginAttemptRecords,
   type RetentionResult,
@@ -15,6 +16,7 @@ import {
 /** The tasks this job runs (the Trash purge is its own job, clients.purge-trash, and records "trash"). */
 const tasks: [RetentionTask, (ctx: CoreContext, policy: RetentionPolicy) => Promise<RetentionResult>][] = [
   ["login-attempts", pruneLoginAttemptRecords],
+  ["expired-sign-ins", (ctx) => pruneExpiredSignIns(ctx)],
   ["imports", pruneImports],
   ["exports", (ctx) => pruneExpiredExports(ctx)],
   ["email-bodies", scrubEmailBodies],

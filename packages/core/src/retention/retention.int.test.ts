@@ -3,6 +3,7 @@ import { schema } from "@crm/db";
 import { useTestDatabase } from "@crm/db/testing";
 import { eq, inArray, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
+import { createSession } from "../auth/sessions";
 import { createClient, deleteClient } from "../clients/clients";
 import { purgeTrashJob } from "../clients/jobs";
 import type { JobContext } from "../jobs/registry";
@@ -14,13 +15,24 @@ import { RETENTION_TASKS, retentionStatus } from "./runs";
 import {
   pruneActivityLog,
   pruneExpiredExports,
+  pruneExpiredSignIns,
   pruneImports,
   pruneLoginAttemptRecords,
   scrubEmailBodies,
 } from "./tasks";
 
-const { activityLogs, emailMessages, loginAttempts, imports, accountExports, accountExportChunks, retentionRuns } =
-  schema;
+const {
+  activityLogs,
+  emailMessages,
+  loginAttempts,
+  imports,
+  accountExports,
+  accountExportChunks,
+  retentionRuns,
+  sessions,
+  twoFactorChallenges,
+  accountTokens,
+} = schema;
 
 const testDb = useTestDatabase();
 const HOUR = 60 * 60 * 1000;
@@ -43,7 +55,7 @@ async function setup() {
 beforeEach(async () => {
   // The tasks act on every owner's rows: each test starts from empty tables so counts are exact.
   await testDb().db.execute(
-    sql`truncate activity_logs, email_messages, login_attempts, imports, account_exports, account_export_chunks, retention_runs`,
+    sql`truncate activity_logs, email_messages, login_attempts, imports, account_exports, account_export_chunks, retention_runs, sessions, session_tokens, two_factor_challenges, account_tokens`,
   );
 });
 
@@ -151,6 +163,57 @@ describe("retention: login attempts", () => {
   });
 });
 
+describe("retention: expired sign-ins", () => {
+  it("deletes sessions idle past expiry, expired two-factor challenges and account links a week after expiry", async () => {
+    const { ctx, clock, a, b } = await setup();
+    await createSession(ctx, a);
+    clock.advance(7 * DAY + HOUR);
+    const live = await createSession(ctx, b);
+    await ctx.db.insert(twoFactorChallenges).values([
+      {
+        tokenHash: "expired-challenge",
+        userId: a,
+        createdAt: ago(clock, 10 * 60_000),
+        expiresAt: ago(clock, 5 * 60_000),
+      },
+      {
+        tokenHash: "live-challenge",
+        userId: b,
+        createdAt: clock.now(),
+        expiresAt: new Date(clock.now().getTime() + 60_000),
+      },
+    ]);
+    await ctx.db.insert(accountTokens).values([
+      {
+        tokenHash: "old-link",
+        userId: a,
+        purpose: "email_change",
+        newEmail: "new@example.com",
+        createdAt: ago(clock, 9 * DAY),
+        expiresAt: ago(clock, 8 * DAY),
+      },
+      {
+        tokenHash: "recent-link",
+        userId: b,
+        purpose: "password_reset",
+        createdAt: ago(clock, 2 * DAY),
+        expiresAt: ago(clock, 2 * DAY - HOUR),
+      },
+    ]);
+
+    expect(await pruneExpiredSignIns(ctx)).toEqual({ sessions: 1, two_factor_challenges: 1, account_tokens: 1 });
+    const left = await ctx.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(inArray(sessions.userId, [a, b]));
+    expect(left.map((r) => r.id)).toEqual([live.sessionId]);
+    expect(await ctx.db.select({ t: twoFactorChallenges.tokenHash }).from(twoFactorChallenges)).toEqual([
+      { t: "live-challenge" },
+    ]);
+    expect(await ctx.db.select({ t: accountTokens.tokenHash }).from(accountTokens)).toEqual([{ t: "recent-link" }]);
+  });
+});
+
 describe("retention: imports", () => {
   it("deletes uploads never started after 24 hours and strips finished imports after 30 days", async () => {
     const { ctx, clock, a, b } = await setup();
@@ -225,7 +288,13 @@ describe("retention: the job", () => {
     expect(report.completed["login-attempts"]).toEqual({ login_attempts: 1 });
 
     const runs = await ctx.db.select().from(retentionRuns).orderBy(retentionRuns.task);
-    expect(runs.map((r) => r.task)).toEqual(["email-bodies", "exports", "imports", "login-attempts"]);
+    expect(runs.map((r) => r.task)).toEqual([
+      "email-bodies",
+      "expired-sign-ins",
+      "exports",
+      "imports",
+      "login-attempts",
+    ]);
     for (const run of runs) expect(run.lastRunAt).toEqual(clock.now());
     expect(runs.find((r) => r.task === "login-attempts")?.lastResult).toEqual({ login_attempts: 1 });
 

@@ -9,6 +9,7 @@ export const RETENTION_TASKS = [
   "activity-log",
   "email-bodies",
   "login-attempts",
+  "expired-sign-ins",
   "imports",
   "exports",
   "trash",

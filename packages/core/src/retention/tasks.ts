@@ -1,11 +1,12 @@
 import { schema } from "@crm/db";
 import { and, inArray, isNotNull, isNull, lt, notInArray, or } from "drizzle-orm";
+import { SESSION_IDLE_MS } from "../auth/sessions";
 import { pruneLoginAttempts } from "../auth/users";
 import type { CoreContext } from "../context";
 import { CLEANUP_BATCH_SIZE, inBatches } from "../sql";
 import type { RetentionPolicy } from "./policy";
 
-const { activityLogs, emailMessages, imports, accountExports } = schema;
+const { activityLogs, emailMessages, imports, accountExports, sessions, twoFactorChallenges, accountTokens } = schema;
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -76,6 +77,45 @@ export async function scrubEmailBodies(ctx: CoreContext, policy: RetentionPolicy
 
 export async function pruneLoginAttemptRecords(ctx: CoreContext, policy: RetentionPolicy): Promise<RetentionResult> {
   return { login_attempts: await pruneLoginAttempts(ctx, policy.loginAttemptHours * HOUR_MS) };
+}
+
+/** Account links (reset, verification, email change) stay this long after expiring, so a late click is told "expired". */
+export const ACCOUNT_TOKEN_KEEP_AFTER_EXPIRY_MS = 7 * DAY_MS;
+
+/**
+ * What sign-in leaves behind once it is of no use: sessions idle past their expiry (each holds a
+ * browser and an IP address; they would only be removed when their cookie came back), two-factor
+ * challenges past theirs, and account links a week after they expired (an email change's holds the
+ * new address).
+ */
+export async function pruneExpiredSignIns(ctx: CoreContext): Promise<RetentionResult> {
+  const now = ctx.clock.now().getTime();
+  const idleCutoff = new Date(now - SESSION_IDLE_MS);
+  const sessionsDeleted = await inBatches(async () => {
+    const rows = await ctx.db
+      .delete(sessions)
+      .where(
+        inArray(
+          sessions.id,
+          ctx.db
+            .select({ id: sessions.id })
+            .from(sessions)
+            .where(lt(sessions.lastUsedAt, idleCutoff))
+            .limit(CLEANUP_BATCH_SIZE),
+        ),
+      )
+      .returning({ id: sessions.id });
+    return rows.length;
+  });
+  const challenges = await ctx.db
+    .delete(twoFactorChallenges)
+    .where(lt(twoFactorChallenges.expiresAt, new Date(now)))
+    .returning({ tokenHash: twoFactorChallenges.tokenHash });
+  const tokens = await ctx.db
+    .delete(accountTokens)
+    .where(lt(accountTokens.expiresAt, new Date(now - ACCOUNT_TOKEN_KEEP_AFTER_EXPIRY_MS)))
+    .returning({ tokenHash: accountTokens.tokenHash });
+  return { sessions: sessionsDeleted, two_factor_challenges: challenges.length, account_tokens: tokens.length };
 }
 
 /**
