@@ -16,6 +16,8 @@ export default defineConfig({
       "/trpc": { target: apiTarget, changeOrigin: false },
       "/health": { target: apiTarget },
       "/api": { target: apiTarget },
+      // The public privacy page is rendered by the server, not by this app.
+      "/privacy": { target: apiTarget },
     },
   },
   build: { outDir: "dist", sourcemap: true },

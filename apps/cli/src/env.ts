@@ -1,5 +1,5 @@
 import path from "node:path";
-import { dataKeyEnvShape } from "@crm/core";
+import { dataKeyEnvShape, retentionEnvShape } from "@crm/core";
 import { googleEnvShape } from "@crm/integrations";
 import { z } from "zod";
 
@@ -24,11 +24,12 @@ const envSchema = z.object({
     .int("must be a whole number of days")
     .min(1, "must be at least 1 day")
     .default(30),
-  CRM_TRASH_RETENTION_DAYS: z.string().regex(/^\d+$/, "must be a whole number of days").optional(),
   /** The server's public URL: the worker needs it for Google's OAuth redirect and push address. */
   APP_URL: z.url({ error: "must be a URL such as https://crm.example.com" }).default("http://localhost:3000"),
   ...googleEnvShape,
   ...dataKeyEnvShape,
+  /** The retention periods the worker's jobs enforce (and `purge`'s default, CRM_TRASH_RETENTION_DAYS). */
+  ...retentionEnvShape,
 });
 
 export type CliEnv = z.infer<typeof envSchema>;

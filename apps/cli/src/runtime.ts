@@ -7,6 +7,7 @@ export {
   DEFAULT_TRASH_RETENTION_DAYS,
   findUserByEmail,
   purgeDeletedClients,
+  retentionPolicyFromEnv,
   signup,
   systemClock,
 } from "@crm/core";

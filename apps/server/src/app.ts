@@ -5,7 +5,14 @@ import {
   createRequestLimits,
   type RequestLimitSettings,
 } from "@crm/api";
-import { type CalendarSyncDeps, type DataKeyring, type JobQueue, systemClock } from "@crm/core";
+import {
+  type CalendarSyncDeps,
+  type DataKeyring,
+  DEFAULT_RETENTION,
+  type JobQueue,
+  type RetentionPolicy,
+  systemClock,
+} from "@crm/core";
 import type { Database } from "@crm/db";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { type AppMetrics, createAppMetrics } from "./metrics/registry";
@@ -14,11 +21,13 @@ import { feedsPlugin } from "./plugins/feeds";
 import { googleOAuthPlugin } from "./plugins/google-oauth";
 import { healthPlugin } from "./plugins/health";
 import { metricsPlugin } from "./plugins/metrics";
+import { privacyPlugin } from "./plugins/privacy";
 import { securityPlugin } from "./plugins/security";
 import { staticPlugin } from "./plugins/static";
 import { trpcPlugin } from "./plugins/trpc";
 import { uploadPlugin } from "./plugins/upload";
 import { webhooksPlugin } from "./plugins/webhooks";
+import { loadPrivacyPage, type PrivacyPageSettings } from "./privacy-page";
 import { requestIdFor } from "./request-id";
 
 export interface AppOptions {
@@ -52,6 +61,10 @@ export interface AppOptions {
    * app, for server.ts to serve on a listener of its own (from `app.metrics`). Default: served here, open.
    */
   metrics?: { token?: string; separatePort?: boolean };
+  /** The retention periods (CRM_*_RETENTION_*): Trash dates, /health and /privacy. Unset: the defaults. */
+  retention?: RetentionPolicy;
+  /** What /privacy names (PRIVACY_CONTACT, PRIVACY_CONTROLLER, CRM_APP_NAME) and its template file. */
+  privacy?: Partial<Omit<PrivacyPageSettings, "retention">> & { templatePath?: string | undefined };
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -95,9 +108,20 @@ export async function buildApp(options: AppOptions) {
     ...(options.calendar && { calendar: options.calendar }),
     ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
     ...(options.dataKeys && { dataKeys: options.dataKeys }),
+    retention: options.retention ?? DEFAULT_RETENTION,
   };
   const metrics: AppMetrics = createAppMetrics(deps);
   deps.observeProcedure = metrics.observeProcedure;
+  // Rendered once, before anything listens: a broken operator template stops the start.
+  const privacyHtml = await loadPrivacyPage(
+    {
+      appName: options.privacy?.appName ?? "CRM",
+      controller: options.privacy?.controller,
+      contact: options.privacy?.contact,
+      retention: deps.retention!,
+    },
+    options.privacy?.templatePath,
+  );
   if (options.limits) {
     let loggedAt = Number.NEGATIVE_INFINITY;
     deps.limits = createRequestLimits(deps, options.limits, (error) => {
@@ -123,6 +147,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(webhooksPlugin, { deps, resendWebhookSecret: options.resendWebhookSecret });
   await app.register(googleOAuthPlugin, { createContext });
   await app.register(healthPlugin, { deps });
+  await app.register(privacyPlugin, { html: privacyHtml });
   await app.register(staticPlugin, { webDistDir: options.webDistDir });
   app.decorate("metrics", metrics);
   return app;

@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION, retentionPolicyFromEnv } from "@crm/core";
 import { describe, expect, it } from "vitest";
 import { demoDataAllowed, EnvError, loadEnv } from "./env";
 
@@ -74,5 +75,20 @@ describe("loadEnv", () => {
       RATE_LIMIT_PER_HOUR: 30,
       AUTH_RATE_LIMIT_PER_MINUTE: 5,
     });
+  });
+  it("reads the retention periods and the privacy page's settings, refusing bad values by name", () => {
+    const env = loadEnv({ CRM_ACTIVITY_RETENTION_DAYS: "400", PRIVACY_CONTACT: "https://example.com/privacy" });
+    expect(env).toMatchObject({ CRM_ACTIVITY_RETENTION_DAYS: 400, CRM_APP_NAME: "CRM" });
+    expect(retentionPolicyFromEnv(env)).toEqual({ ...DEFAULT_RETENTION, activityDays: 400 });
+    expect(loadEnv({ PRIVACY_CONTACT: "dpo@example.com" }).PRIVACY_CONTACT).toBe("dpo@example.com");
+    expect(() => loadEnv({ PRIVACY_CONTACT: "call Ada" })).toThrow(
+      /PRIVACY_CONTACT: must be an email address or an http\(s\) URL/,
+    );
+    expect(() => loadEnv({ CRM_EMAIL_BODY_RETENTION_DAYS: "a year" })).toThrow(
+      /CRM_EMAIL_BODY_RETENTION_DAYS: must be a whole number of days/,
+    );
+    expect(() => loadEnv({ CRM_LOGIN_ATTEMPT_RETENTION_HOURS: "0" })).toThrow(
+      /CRM_LOGIN_ATTEMPT_RETENTION_HOURS: must be at least 1 hours/,
+    );
   });
 });

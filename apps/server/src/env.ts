@@ -1,5 +1,5 @@
 import path from "node:path";
-import { dataKeyEnvShape } from "@crm/core";
+import { dataKeyEnvShape, retentionEnvShape } from "@crm/core";
 import { googleEnvShape, missingGoogleVariables } from "@crm/integrations";
 import { z } from "zod";
 import { limitsEnvShape } from "./env-limits";
@@ -67,6 +67,21 @@ const envSchema = z.object({
   ...limitsEnvShape,
   /** Seals sensitive text at rest; unset: generated once into CRM_DATA_DIR/data-encryption.key. */
   ...dataKeyEnvShape,
+  /** How long each kind of record is kept (the jobs this process runs, and the /privacy page). */
+  ...retentionEnvShape,
+  /** The public /privacy page: who answers privacy requests (an email address or a URL)… */
+  PRIVACY_CONTACT: z
+    .string()
+    .trim()
+    .refine((v) => z.email().safeParse(v).success || /^https?:\/\/\S+$/.test(v), {
+      error: "must be an email address or an http(s) URL",
+    })
+    .optional(),
+  /** …who is responsible for the data (the operator's name), and the app's name on that page. */
+  PRIVACY_CONTROLLER: z.string().trim().min(1).max(200).optional(),
+  CRM_APP_NAME: z.string().trim().min(1).max(80).default("CRM"),
+  /** An operator's own template for /privacy (the shipped one: apps/server/templates/privacy.html). */
+  PRIVACY_TEMPLATE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; CRM_DATA_DIR: string };

@@ -1,12 +1,21 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { allJobs, DataKeyError, type DataKeyring, ensureDemoAccount, resolveDataKeys, systemClock } from "@crm/core";
+import {
+  allJobs,
+  DataKeyError,
+  type DataKeyring,
+  ensureDemoAccount,
+  resolveDataKeys,
+  retentionPolicyFromEnv,
+  systemClock,
+} from "@crm/core";
 import { createDb, runMigrations, startEmbeddedDatabase } from "@crm/db";
 import { createBackupService, googleSyncFromEnv, mailerFromEnv, startJobRuntime } from "@crm/integrations";
 import { sql } from "drizzle-orm";
 import { buildApp } from "./app";
 import { demoDataAllowed, EnvError, loadEnv } from "./env";
 import { startMetricsListener } from "./metrics/listener";
+import { loadPrivacyPage } from "./privacy-page";
 
 const defaultWebDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -29,6 +38,18 @@ async function main() {
     if (error instanceof EnvError) fail(error.message);
     throw error;
   }
+
+  const retention = retentionPolicyFromEnv(env);
+  const privacy = {
+    appName: env.CRM_APP_NAME,
+    controller: env.PRIVACY_CONTROLLER,
+    contact: env.PRIVACY_CONTACT,
+    templatePath: env.PRIVACY_TEMPLATE && path.resolve(env.PRIVACY_TEMPLATE),
+  };
+  // buildApp renders it again; this checks an operator's template before anything starts.
+  await loadPrivacyPage({ ...privacy, retention }, privacy.templatePath).catch((error: Error) =>
+    fail(`PRIVACY_TEMPLATE: ${error.message}`),
+  );
 
   let calendar: ReturnType<typeof googleSyncFromEnv>;
   try {
@@ -90,6 +111,7 @@ async function main() {
       ...(calendar && { calendar }),
       dataKeys,
       backups,
+      retention,
     }),
     log: {
       info: (message, details) => log.info(details ?? {}, message),
@@ -105,6 +127,8 @@ async function main() {
     ...(calendar && { calendar }),
     dataKeys,
     appUrl: env.APP_URL,
+    retention,
+    privacy,
     emailDelivery: mailer.kind === "resend" ? "email" : "outbox",
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
     bodyLimit: env.BODY_LIMIT,
@@ -173,6 +197,9 @@ async function main() {
     app.log.info(`metrics on http://${env.HOST}:${env.METRICS_PORT}/metrics`);
   }
   app.log.info(`CRM is running at ${env.APP_URL}`);
+  if (!env.PRIVACY_CONTACT && env.NODE_ENV === "production") {
+    app.log.warn("PRIVACY_CONTACT is not set: the /privacy page names no one to send privacy requests to");
+  }
   if (demo) {
     app.log.info(`Demo account created: sign in with ${demo.email} / ${demo.password}`);
   }

@@ -6,6 +6,7 @@ import {
   type JobQueue,
   type PublicUser,
   type RateVerdict,
+  type RetentionPolicy,
   SESSION_IDLE_MS,
   TWO_FACTOR_CHALLENGE_MS,
   validateSessionToken,
@@ -48,6 +49,8 @@ export interface ApiDeps {
   emailDelivery?: EmailDelivery;
   /** The data encryption key; procedures that seal or open secrets (two-factor) fail without it. */
   dataKeys?: DataKeyring;
+  /** The configured retention periods (the Trash's purge date, /health); unset: the defaults. */
+  retention?: RetentionPolicy;
   /** Told how each procedure call went (the server's metrics); unset: nobody is told. */
   observeProcedure?: (sample: ProcedureSample) => void;
 }

@@ -2,6 +2,7 @@ import type { DbOrTx } from "@crm/db";
 import type { DataKeyring } from "./crypto/data-key";
 import type { JobQueue } from "./jobs/queue";
 import type { BackupService, CalendarProvider, Clock, Mailer } from "./ports";
+import type { RetentionPolicy } from "./retention/policy";
 
 /** What every core verb receives. Owner-scoped verbs take AuthedContext. */
 export interface CoreContext {
@@ -19,6 +20,8 @@ export interface CoreContext {
   dataKeys?: DataKeyring;
   /** Where the nightly backup goes (job handlers of processes that run jobs). */
   backups?: BackupService;
+  /** The configured retention periods (the jobs, the Trash purge); unset: the documented defaults. */
+  retention?: RetentionPolicy;
 }
 
 export interface CalendarSyncDeps {

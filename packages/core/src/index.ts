@@ -48,6 +48,7 @@ export * from "./reminders/compose";
 export * from "./reminders/deliver";
 export * from "./reminders/jobs";
 export * from "./reminders/reminders";
+export * from "./retention";
 export * from "./settings/settings";
 export { inRetryingTransaction, inTransaction, isRetryableConflict, lockOwnerScope } from "./transaction";
 export { parseInput } from "./validation";

@@ -26,3 +26,19 @@ export function preparedPerDb<Q>(build: (db: CoreContext["db"]) => Q): (db: Core
     return query;
   };
 }
+
+/** Rows each statement of a batched cleanup touches: short statements, short row locks. */
+export const CLEANUP_BATCH_SIZE = 1000;
+
+/**
+ * Runs one batch (a statement that touches at most CLEANUP_BATCH_SIZE rows and says how many it
+ * did) until a batch comes back short, so a large backlog never sits in one long transaction.
+ */
+export async function inBatches(batch: () => Promise<number>, size = CLEANUP_BATCH_SIZE): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const done = await batch();
+    total += done;
+    if (done < size) return total;
+  }
+}

@@ -18,7 +18,7 @@ Options:
     );
     const env = loadCliEnv();
     const days = wholeNumber(
-      values["retention-days"] ?? env.CRM_TRASH_RETENTION_DAYS,
+      values["retention-days"] ?? env.CRM_TRASH_RETENTION_DAYS?.toString(),
       "retention-days",
       DEFAULT_TRASH_RETENTION_DAYS,
     );

@@ -5,9 +5,9 @@ export const workerCommand: Command = {
   summary: "Run background jobs until stopped",
   usage: `Usage: pnpm crm worker
 
-Runs the background jobs (reminders, imports, the Trash purge, calendar sync) in this process
-until SIGINT or SIGTERM, then finishes the jobs in hand. Any number of workers can share a
-database. Logs are JSON lines on stdout, as the server's (LOG_LEVEL sets the level).
+Runs the background jobs (reminders, imports, calendar sync, the Trash purge and the other retention
+jobs) in this process until SIGINT or SIGTERM, then finishes the jobs in hand. Any number of workers
+can share a database. Logs are JSON lines on stdout, as the server's (LOG_LEVEL sets the level).
 
 Options:
   -h, --help  Show this text`,
@@ -23,6 +23,7 @@ Options:
       loadDataKeys,
       mailerFromEnv,
       openDatabase,
+      retentionPolicyFromEnv,
       startJobRuntime,
       systemClock,
     } = await import("../runtime");
@@ -48,6 +49,7 @@ Options:
         appUrl: env.APP_URL,
         dataKeys,
         backups,
+        retention: retentionPolicyFromEnv(env),
         ...(calendar && { calendar }),
       }),
       log: {

@@ -1,5 +1,5 @@
 import type { ApiDeps } from "@crm/api";
-import { bounceRate, googleQuotaUsage } from "@crm/core";
+import { bounceRate, googleQuotaUsage, retentionStatus } from "@crm/core";
 import { sql } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 
@@ -9,7 +9,8 @@ export interface HealthOptions {
 
 /**
  * /health: the database (with its latency) and the job queue decide up or down (503); email
- * bounces, Google's quota and users near their request budget only add warnings.
+ * bounces, Google's quota, users near their request budget and overdue retention jobs only add
+ * warnings.
  */
 export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { deps }) => {
   scope.get("/health", async (_request, reply) => {
@@ -33,6 +34,8 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { d
         `${requests.usersNearLimit} user(s) used 80% or more of their hourly request budget (${requests.limitPerHour})`,
       );
     }
+    const retention = database.status === "up" ? await retentionStatus(deps).catch(() => null) : null;
+    if (retention) warnings.push(...retention.warnings);
     return reply.status(ok ? 200 : 503).send({
       status: ok ? "ok" : "error",
       warnings,
@@ -40,6 +43,9 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { d
       ...(email && { email: { sent24h: email.sent, bounced24h: email.bounced } }),
       ...(google && { google: { callsThisMinute: google.calls, quotaPerMinute: google.quota } }),
       ...(requests && { requests }),
+      ...(retention && {
+        retention: Object.fromEntries(retention.tasks.map((t) => [t.task, t.lastRunAt?.toISOString() ?? null])),
+      }),
       ...(queue && {
         queue: {
           status: queue.reachable ? "up" : "down",

@@ -138,6 +138,12 @@ function SidebarContent() {
         </ul>
       </nav>
       <UserPanel />
+      <p className="-mt-3 px-3 text-xs text-zinc-500">
+        {/* Served by the server as a plain page, outside this app's routes. */}
+        <a href="/privacy" className="rounded hover:text-zinc-700 hover:underline">
+          Privacy
+        </a>
+      </p>
     </div>
   );
 }

@@ -28,6 +28,7 @@ function LoginPage() {
   });
   return (
     <AuthLayout
+      cookieNotice
       title="Sign in to your account"
       subtitle="Welcome back. Pick up where you left off."
       footer={

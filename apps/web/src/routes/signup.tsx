@@ -19,6 +19,7 @@ function SignupPage() {
   const signup = trpc.auth.signup.useMutation({ onSuccess: useFinishSignIn(search) });
   return (
     <AuthLayout
+      cookieNotice
       title="Create your account"
       subtitle="Keep your clients, bookings and pipeline in one calm place."
       footer={

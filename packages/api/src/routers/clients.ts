@@ -17,7 +17,12 @@ export const clientsRouter = router({
   create: authedProcedure.input(clientCreateInput).mutation(({ ctx, input }) => createClient(ctx, input)),
   update: authedProcedure.input(clientUpdateInput).mutation(({ ctx, input }) => updateClient(ctx, input)),
   delete: authedProcedure.input(byIdInput).mutation(({ ctx, input }) => deleteClient(ctx, input.id)),
-  restore: authedProcedure.input(byIdInput).mutation(({ ctx, input }) => restoreClient(ctx, input.id)),
-  trash: authedProcedure.input(trashListInput).query(({ ctx, input }) => listTrash(ctx, input)),
+  // The configured Trash period (CRM_TRASH_RETENTION_DAYS), so the dates shown match the purge's.
+  restore: authedProcedure
+    .input(byIdInput)
+    .mutation(({ ctx, input }) => restoreClient(ctx, input.id, ctx.retention?.trashDays)),
+  trash: authedProcedure
+    .input(trashListInput)
+    .query(({ ctx, input }) => listTrash(ctx, input, ctx.retention?.trashDays)),
   tags: authedProcedure.query(({ ctx }) => listTags(ctx)),
 });

@@ -8,10 +8,11 @@ import {
   type SignupInput,
   signupInput,
 } from "@crm/shared";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
 import { createDefaultStages } from "../pipeline/stages";
+import { CLEANUP_BATCH_SIZE, inBatches } from "../sql";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
@@ -163,12 +164,26 @@ export async function changePassword(ctx: AuthedContext, rawInput: ChangePasswor
   });
 }
 
-/** Deletes failed sign-in records older than the throttle window (run by the purge job). */
-export async function pruneLoginAttempts(ctx: CoreContext): Promise<number> {
-  const cutoff = new Date(ctx.clock.now().getTime() - LOGIN_WINDOW_MS);
-  const deleted = await ctx.db
-    .delete(loginAttempts)
-    .where(sql`${loginAttempts.attemptedAt} < ${cutoff}`)
-    .returning({ id: loginAttempts.id });
-  return deleted.length;
+/**
+ * Deletes failed sign-in records older than `olderThanMs` (the retention job passes its period), in
+ * batches. Never younger than the throttle window: the throttle counts those records.
+ */
+export async function pruneLoginAttempts(ctx: CoreContext, olderThanMs = LOGIN_WINDOW_MS): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - Math.max(olderThanMs, LOGIN_WINDOW_MS));
+  return inBatches(async () => {
+    const deleted = await ctx.db
+      .delete(loginAttempts)
+      .where(
+        inArray(
+          loginAttempts.id,
+          ctx.db
+            .select({ id: loginAttempts.id })
+            .from(loginAttempts)
+            .where(lt(loginAttempts.attemptedAt, cutoff))
+            .limit(CLEANUP_BATCH_SIZE),
+        ),
+      )
+      .returning({ id: loginAttempts.id });
+    return deleted.length;
+  });
 }

@@ -5,6 +5,7 @@ import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
 import { sendReminderJob } from "../reminders/jobs";
+import { retentionJob } from "../retention/jobs";
 import type { JobDefinition } from "./registry";
 
 /** Every job the runtime knows: queue name → payload schema → handler. */
@@ -19,4 +20,5 @@ export const allJobs: JobDefinition<never>[] = [
   sendVerificationJob as JobDefinition<never>,
   sendEmailChangeJob as JobDefinition<never>,
   nightlyBackupJob as JobDefinition<never>,
+  retentionJob as JobDefinition<never>,
 ];

@@ -145,5 +145,7 @@ export const activityLogs = pgTable(
     index("activity_logs_user_id_idx").on(t.userId, t.id),
     index("activity_logs_user_entity_idx").on(t.userId, t.entityType, t.entityId, t.id),
     index("activity_logs_user_client_idx").on(t.userId, t.clientId, t.id),
+    // The retention job deletes entries past their age across every owner, in small batches.
+    index("activity_logs_created_idx").on(t.createdAt),
   ],
 );

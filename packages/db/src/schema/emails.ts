@@ -52,5 +52,9 @@ export const emailMessages = pgTable(
     index("email_messages_user_created_idx").on(t.userId, t.createdAt, t.id),
     index("email_messages_user_booking_idx").on(t.userId, t.bookingId, t.createdAt),
     uniqueIndex("email_messages_provider_id_key").on(t.providerId).where(sql`${t.providerId} is not null`),
+    // The retention job scrubs old bodies in batches: only messages that still carry one are indexed.
+    index("email_messages_unscrubbed_created_idx")
+      .on(t.createdAt)
+      .where(sql`${t.subject} is not null or ${t.textBody} is not null`),
   ],
 );

@@ -1,0 +1,4 @@
+export { type RetentionRunReport, retentionJob, runRetentionTasks } from "./jobs";
+export * from "./policy";
+export * from "./runs";
+export * from "./tasks";

@@ -1,0 +1,2 @@
+CREATE INDEX "activity_logs_created_idx" ON "activity_logs" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "email_messages_unscrubbed_created_idx" ON "email_messages" USING btree ("created_at") WHERE "email_messages"."subject" is not null or "email_messages"."text_body" is not null;
