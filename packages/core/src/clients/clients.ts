@@ -52,16 +52,6 @@ function consentFor(ctx: AuthedContext, current: ClientConsent, input: Parameter
   return merged.consent;
 }
 
-function consentColumns(consent: ClientConsent) {
-  return {
-    consentBasis: consent.basis,
-    consentGivenAt: consent.givenAt,
-    consentSource: consent.source,
-    marketingConsent: consent.marketing,
-    marketingConsentAt: consent.marketingAt,
-  };
-}
-
 async function toE164(ctx: AuthedContext, phone: string | null | undefined): Promise<string | null | undefined> {
   if (phone === undefined || phone === null) return phone;
   const parsed = normalizePhone(phone, await ownerPhoneRegion(ctx));
@@ -148,7 +138,7 @@ export async function createClient(
           position,
           tags: [...new Set(input.tags ?? [])],
           source: input.source ?? null,
-          ...consentColumns(consent),
+          ...consentFields(consent),
           createdAt: now,
           updatedAt: now,
         })
@@ -211,7 +201,7 @@ export async function updateClient(
         status: input.status ?? current.status,
         tags: input.tags === undefined ? current.tags : [...new Set(input.tags)],
         source: input.source === undefined ? current.source : input.source,
-        ...consentColumns(consentFor(tx, toClientView(current).consent, input.consent)),
+        ...consentFields(consentFor(tx, toClientView(current).consent, input.consent)),
       };
       if (!next.firstName && !next.lastName && !next.email) {
         throw new DomainError("VALIDATION", "Enter a name or an email", { field: "firstName" });
