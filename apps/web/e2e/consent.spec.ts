@@ -14,6 +14,19 @@ test("record a client's lawful basis and marketing consent, see it in the activi
     { firstName: "Alan", lastName: "Turing" },
   ]);
 
+  // The new-client form takes an optional lawful basis.
+  await page.reload();
+  await page.getByRole("button", { name: "New client" }).first().click();
+  const newClient = page.getByRole("dialog", { name: "New client" });
+  await newClient.getByLabel("First name").fill("Mary");
+  await newClient.getByLabel("Last name").fill("Somerville");
+  await newClient.getByLabel("Lawful basis").selectOption("legitimate_interest");
+  await expect(newClient).toContainText("weighed against their interests");
+  await newClient.getByLabel("Lawful basis").scrollIntoViewIfNeeded();
+  await screenshot(page, "consent-new-client");
+  await newClient.getByRole("button", { name: "Add client" }).click();
+  await expect(newClient).toBeHidden();
+
   await page.goto(`/clients/${ada!.id}`);
   const section = page.getByRole("region", { name: "Consent & lawful basis" });
   await expect(section).toContainText("Not recorded");
@@ -55,7 +68,10 @@ test("record a client's lawful basis and marketing consent, see it in the activi
 
   // The list filters by lawful basis (or none recorded) and by marketing consent, kept in the URL.
   await page.goto("/clients");
-  await expect(clientRows(page)).toHaveCount(3);
+  await expect(clientRows(page)).toHaveCount(4);
+  await page.getByRole("combobox", { name: "Filter by lawful basis" }).selectOption("legitimate_interest");
+  await expect(clientRows(page)).toHaveCount(1);
+  await expect(clientRows(page).first()).toContainText("Mary Somerville");
   await page.getByRole("combobox", { name: "Filter by lawful basis" }).selectOption("consent");
   await expect(page).toHaveURL(/consent=consent/);
   await expect(clientRows(page)).toHaveCount(1);
@@ -71,7 +87,7 @@ test("record a client's lawful basis and marketing consent, see it in the activi
   await page.getByRole("combobox", { name: "Filter by lawful basis" }).selectOption("");
   await page.getByRole("combobox", { name: "Filter by marketing consent" }).selectOption("no");
   await expect(page).toHaveURL(/marketing=no/);
-  await expect(clientRows(page)).toHaveCount(3);
+  await expect(clientRows(page)).toHaveCount(4);
   await page.getByRole("combobox", { name: "Filter by marketing consent" }).selectOption("yes");
   await expect(page.getByRole("heading", { name: /No clients match/i })).toBeVisible();
   await page.getByRole("combobox", { name: "Filter by lawful basis" }).selectOption("contract");
