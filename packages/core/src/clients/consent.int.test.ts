@@ -164,10 +164,13 @@ describe("clients: consent and lawful basis", () => {
     const other = await owner();
     const none = await createClient(ctx, { firstName: "Ada" });
     const contract = await createClient(ctx, { firstName: "Brian", consent: { basis: "contract" } });
+    // Created a minute apart, so the newest-first page below has one order.
+    ctx.clock.set("2026-03-01T09:01:00Z");
     const consentMarketing = await createClient(ctx, {
       firstName: "Cleo",
       consent: { basis: "consent", marketing: true },
     });
+    ctx.clock.set("2026-03-01T09:02:00Z");
     const noneMarketing = await createClient(ctx, { firstName: "Dan", consent: { marketing: true } });
     await createClient(other, { firstName: "Eve", consent: { basis: "contract", marketing: true } });
     await createClient(other, { firstName: "Fay" });
