@@ -66,6 +66,15 @@ test("record a client's lawful basis and marketing consent, see it in the activi
   await expect(section).toContainText("Not agreed");
   await expect(activity).toContainText("Changed marketing email consent from yes to no");
 
+  // "Not recorded" clears the basis's date and source in the form too.
+  await section.getByRole("button", { name: "Edit consent" }).click();
+  await dialog.getByLabel("Lawful basis").selectOption("");
+  await expect(dialog.getByLabel("Given on")).toHaveValue("");
+  await expect(dialog.getByLabel("How it was given")).toHaveValue("");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(section).toContainText("Intake form");
+
   // The list filters by lawful basis (or none recorded) and by marketing consent, kept in the URL.
   await page.goto("/clients");
   await expect(clientRows(page)).toHaveCount(4);

@@ -184,6 +184,8 @@ function ConsentForm({ client, onDone }: { client: ClientView; onDone: () => voi
       // Ticking the box dates the consent today unless another day is chosen.
       if (key === "marketing" && value === true && !v.marketingOn) next.marketingOn = today;
       if (key === "marketing" && value === false) next.marketingOn = "";
+      // "Not recorded" takes the basis's date and source with it (as the server does).
+      if (key === "basis" && value === "") Object.assign(next, { givenOn: "", source: "" });
       return next;
     });
     setErrors({ fields: {} });
