@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONSENT_FILTERS, clientConsentInput } from "./consent";
 import { text } from "./text";
 
 export const CLIENT_STATUSES = ["active", "inactive", "archived"] as const;
@@ -51,6 +52,8 @@ const clientFields = {
   stageId: idSchema.nullable().optional(),
   tags: z.array(tagSchema).max(20, "At most 20 tags").optional(),
   source: optionalText(100, "Source"),
+  /** Lawful basis and marketing consent (DESIGN: clients carry `consent`). */
+  consent: clientConsentInput.optional(),
 };
 
 export const clientCreateInput = z.object(clientFields).superRefine((v, ctx) => {
@@ -71,6 +74,13 @@ export const clientListInput = z
     status: clientStatusSchema.optional(),
     stageId: idSchema.optional(),
     tag: tagSchema.optional(),
+    /** A lawful basis, or "none": not recorded. */
+    consent: z
+      .enum(CONSENT_FILTERS, {
+        error: `Consent filter must be one of ${CONSENT_FILTERS.join(", ")}`,
+      })
+      .optional(),
+    marketing: z.boolean({ error: "Marketing filter must be true or false" }).optional(),
     query: text().trim().max(200, "Search is too long").optional(),
   })
   .default({ limit: 20, sort: "name" });

@@ -13,6 +13,11 @@ export const IMPORT_FIELDS = [
   "tags",
   "source",
   "notes",
+  "consentBasis",
+  "consentGivenAt",
+  "consentSource",
+  "marketingConsent",
+  "marketingConsentAt",
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
@@ -27,6 +32,11 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   tags: "Tags",
   source: "Source",
   notes: "Notes",
+  consentBasis: "Lawful basis",
+  consentGivenAt: "Consent date",
+  consentSource: "Consent source",
+  marketingConsent: "Marketing consent",
+  marketingConsentAt: "Marketing consent date",
 };
 
 export function isImportField(value: unknown): value is ImportField {

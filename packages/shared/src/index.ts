@@ -4,6 +4,7 @@ export * from "./auth";
 export * from "./bookings";
 export * from "./calendar-sync";
 export * from "./clients";
+export * from "./consent";
 export * from "./emails";
 export * from "./imports";
 export * from "./jobs";

@@ -1,5 +1,13 @@
 import { schema } from "@crm/db";
-import { clientCreateInput, clientUpdateInput, messages, normalizePhone } from "@crm/shared";
+import {
+  type ClientConsent,
+  clientCreateInput,
+  clientUpdateInput,
+  mergeConsent,
+  messages,
+  NO_CONSENT,
+  normalizePhone,
+} from "@crm/shared";
 import { and, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { diffFields, recordActivity } from "../activity/activity";
@@ -12,7 +20,7 @@ import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { ownerPhoneRegion } from "./queries";
 import { DAY_MS, DEFAULT_TRASH_RETENTION_DAYS } from "./trash";
-import { type ClientView, toClientView, viewColumns } from "./view";
+import { type ClientView, consentFields, toClientView, viewColumns } from "./view";
 
 const { clients } = schema;
 
@@ -26,7 +34,23 @@ const TRACKED_FIELDS = [
   "stageId",
   "tags",
   "source",
+  "consentBasis",
+  "consentGivenAt",
+  "consentSource",
+  "marketingConsent",
+  "marketingConsentAt",
 ] as const;
+
+/** A client's fields as the activity log compares them (consent flattened). */
+function tracked(view: ClientView) {
+  return { ...view, ...consentFields(view.consent) };
+}
+
+function consentFor(ctx: AuthedContext, current: ClientConsent, input: Parameters<typeof mergeConsent>[1]) {
+  const merged = mergeConsent(current, input, ctx.clock.now());
+  if (!merged.ok) throw new DomainError("VALIDATION", merged.message, { field: merged.field });
+  return merged.consent;
+}
 
 async function toE164(ctx: AuthedContext, phone: string | null | undefined): Promise<string | null | undefined> {
   if (phone === undefined || phone === null) return phone;
@@ -84,6 +108,7 @@ export async function createClient(
 ): Promise<ClientView> {
   const input = parseInput(clientCreateInput, rawInput);
   const phone = await toE164(ctx, input.phone);
+  const consent = consentFor(ctx, NO_CONSENT, input.consent);
   try {
     return await inTransaction(ctx, async (tx) => {
       await assertEmailFree(tx, input.email);
@@ -113,18 +138,22 @@ export async function createClient(
           position,
           tags: [...new Set(input.tags ?? [])],
           source: input.source ?? null,
+          ...consentFields(consent),
           createdAt: now,
           updatedAt: now,
         })
         .returning(viewColumns);
       const view = toClientView(row!);
-      const empty = Object.fromEntries(TRACKED_FIELDS.map((f) => [f, null])) as unknown as ClientView;
+      const empty = {
+        ...Object.fromEntries(TRACKED_FIELDS.map((f) => [f, null])),
+        marketingConsent: false,
+      } as unknown as ReturnType<typeof tracked>;
       await recordActivity(tx, {
         entityType: "client",
         entityId: view.id,
         clientId: view.id,
         action: "created",
-        changes: diffFields(empty, view, TRACKED_FIELDS),
+        changes: diffFields(empty, tracked(view), TRACKED_FIELDS),
       });
       return view;
     });
@@ -172,6 +201,7 @@ export async function updateClient(
         status: input.status ?? current.status,
         tags: input.tags === undefined ? current.tags : [...new Set(input.tags)],
         source: input.source === undefined ? current.source : input.source,
+        ...consentFields(consentFor(tx, toClientView(current).consent, input.consent)),
       };
       if (!next.firstName && !next.lastName && !next.email) {
         throw new DomainError("VALIDATION", "Enter a name or an email", { field: "firstName" });
@@ -197,7 +227,7 @@ export async function updateClient(
       const view = toClientView(row!);
       // The reminders of this client's upcoming bookings follow the email address.
       if ((current.email ?? "") !== (view.email ?? "")) await syncUpcomingReminders(tx, { clientId: view.id });
-      const changes = diffFields(toClientView(current), view, TRACKED_FIELDS);
+      const changes = diffFields(tracked(toClientView(current)), tracked(view), TRACKED_FIELDS);
       if (Object.keys(changes).length) {
         await recordActivity(tx, {
           entityType: "client",

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AuthedContext } from "../context";
 import { parseInput } from "../validation";
 import { cursorKey, decodeCursor, encodeCursor } from "./cursor";
-import { ownerFilters, preparedPerShape } from "./queries";
+import { type FilterShape, filterShape, filterValues, ownerFilters, preparedPerShape } from "./queries";
 import { searchClients } from "./search";
 import { toClientView, viewColumns } from "./view";
 
@@ -57,11 +57,8 @@ function cursorKeys(spec: SortSpec): z.ZodType<string[]> {
   return z.tuple([first!, ...rest]);
 }
 
-interface ListShape {
+interface ListShape extends FilterShape {
   sort: ClientSort;
-  status: boolean;
-  stage: boolean;
-  tag: boolean;
   cursor: boolean;
 }
 
@@ -110,16 +107,12 @@ export async function listClients(ctx: AuthedContext, rawInput: z.input<typeof c
   const values = input.cursor ? decodeCursor(input.cursor, input.sort, cursorKeys(spec)) : null;
   const query = listQuery(ctx.db, {
     sort: input.sort,
-    status: Boolean(input.status),
-    stage: Boolean(input.stageId),
-    tag: Boolean(input.tag),
+    ...filterShape(input),
     cursor: values !== null,
   });
   const rows = await query.execute({
     userId: ctx.userId,
-    status: input.status ?? null,
-    stageId: input.stageId ?? null,
-    tag: input.tag ?? null,
+    ...filterValues(input),
     limit: input.limit + 1,
     ...Object.fromEntries((values ?? []).map((v, i) => [`c${i}`, v])),
   });

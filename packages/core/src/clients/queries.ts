@@ -32,13 +32,64 @@ export function preparedPerShape<S extends object, Q>(
   };
 }
 
-/** The owner's live clients, narrowed by the optional filters (placeholders status, stageId, tag). */
-export function ownerFilters(shape: { status: boolean; stage: boolean; tag: boolean }): (SQL | undefined)[] {
+/** Which filters a list or search query has; part of its prepared statement's key. */
+export interface FilterShape {
+  status: boolean;
+  stage: boolean;
+  tag: boolean;
+  /** "basis": one lawful basis (placeholder consent); "none": not recorded. */
+  consent: "basis" | "none" | null;
+  marketing: boolean;
+}
+
+/** The shape of the filters an input asks for. */
+export function filterShape(input: {
+  status?: unknown;
+  stageId?: unknown;
+  tag?: unknown;
+  consent?: string | undefined;
+  marketing?: boolean | undefined;
+}): FilterShape {
+  return {
+    status: Boolean(input.status),
+    stage: Boolean(input.stageId),
+    tag: Boolean(input.tag),
+    consent: input.consent === undefined ? null : input.consent === "none" ? "none" : "basis",
+    marketing: input.marketing !== undefined,
+  };
+}
+
+/** The placeholders' values for ownerFilters. */
+export function filterValues(input: {
+  status?: string | undefined;
+  stageId?: string | undefined;
+  tag?: string | undefined;
+  consent?: string | undefined;
+  marketing?: boolean | undefined;
+}) {
+  return {
+    status: input.status ?? null,
+    stageId: input.stageId ?? null,
+    tag: input.tag ?? null,
+    consent: input.consent && input.consent !== "none" ? input.consent : null,
+    marketing: input.marketing ?? null,
+  };
+}
+
+/**
+ * The owner's live clients, narrowed by the optional filters (placeholders status, stageId, tag,
+ * consent, marketing). The consent filters have no index of their own: they are tested on the
+ * owner's rows the sort index walks, like the tag (see docs/privacy.md for the plan).
+ */
+export function ownerFilters(shape: FilterShape): (SQL | undefined)[] {
   return [
     eq(clients.userId, sql.placeholder("userId")),
     isNull(clients.deletedAt),
     shape.status ? sql`${clients.status} = ${sql.placeholder("status")}::client_status` : undefined,
     shape.stage ? sql`${clients.stageId} = ${sql.placeholder("stageId")}::uuid` : undefined,
     shape.tag ? sql`${clients.tags} @> array[${sql.placeholder("tag")}::text]` : undefined,
+    shape.consent === "basis" ? sql`${clients.consentBasis} = ${sql.placeholder("consent")}::consent_basis` : undefined,
+    shape.consent === "none" ? isNull(clients.consentBasis) : undefined,
+    shape.marketing ? sql`${clients.marketingConsent} = ${sql.placeholder("marketing")}::boolean` : undefined,
   ];
 }

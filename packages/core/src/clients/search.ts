@@ -4,7 +4,14 @@ import { and, asc, desc, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AuthedContext } from "../context";
 import { cursorKey, decodeCursor, encodeCursor } from "./cursor";
-import { ownerFilters, ownerPhoneRegion, preparedPerShape } from "./queries";
+import {
+  type FilterShape,
+  filterShape,
+  filterValues,
+  ownerFilters,
+  ownerPhoneRegion,
+  preparedPerShape,
+} from "./queries";
 import { toClientView, viewColumns } from "./view";
 
 const { clients } = schema;
@@ -36,10 +43,7 @@ const MIN_TYPO_TOLERANT_LENGTH = 4;
 const MAX_SEARCH_OFFSET = 10_000;
 const searchCursor = z.tuple([cursorKey.offset(MAX_SEARCH_OFFSET)]);
 
-interface SearchShape {
-  status: boolean;
-  stage: boolean;
-  tag: boolean;
+interface SearchShape extends FilterShape {
   fullText: boolean;
   phoneVariants: number;
   typoTolerant: boolean;
@@ -104,18 +108,14 @@ export async function searchClients(ctx: AuthedContext, input: z.output<typeof c
   const firstLetters = firstLetterTsQuery(query);
   const typoTolerant = firstLetters !== null && query.replace(/[^\p{L}\p{N}]/gu, "").length >= MIN_TYPO_TOLERANT_LENGTH;
   const prepared = searchQuery(ctx.db, {
-    status: Boolean(input.status),
-    stage: Boolean(input.stageId),
-    tag: Boolean(input.tag),
+    ...filterShape(input),
     fullText: tsQuery !== null,
     phoneVariants: digits.length,
     typoTolerant,
   });
   const rows = await prepared.execute({
     userId: ctx.userId,
-    status: input.status ?? null,
-    stageId: input.stageId ?? null,
-    tag: input.tag ?? null,
+    ...filterValues(input),
     tsQuery,
     lowered: query.toLowerCase(),
     firstLetters,

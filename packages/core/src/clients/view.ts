@@ -1,5 +1,5 @@
 import { schema } from "@crm/db";
-import { clientDisplayName } from "@crm/shared";
+import { type ClientConsent, clientDisplayName } from "@crm/shared";
 
 const { clients } = schema;
 
@@ -17,6 +17,7 @@ export interface ClientView {
   position: number | null;
   tags: string[];
   source: string | null;
+  consent: ClientConsent;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -35,6 +36,11 @@ export const viewColumns = {
   position: clients.position,
   tags: clients.tags,
   source: clients.source,
+  consentBasis: clients.consentBasis,
+  consentGivenAt: clients.consentGivenAt,
+  consentSource: clients.consentSource,
+  marketingConsent: clients.marketingConsent,
+  marketingConsentAt: clients.marketingConsentAt,
   version: clients.version,
   createdAt: clients.createdAt,
   updatedAt: clients.updatedAt,
@@ -44,5 +50,27 @@ export const viewColumns = {
 export type ClientRow = { [K in keyof typeof viewColumns]: (typeof clients.$inferSelect)[K] };
 
 export function toClientView(row: ClientRow): ClientView {
-  return { ...row, name: clientDisplayName(row) };
+  const { consentBasis, consentGivenAt, consentSource, marketingConsent, marketingConsentAt, ...rest } = row;
+  return {
+    ...rest,
+    name: clientDisplayName(row),
+    consent: {
+      basis: consentBasis,
+      givenAt: consentGivenAt,
+      source: consentSource,
+      marketing: marketingConsent,
+      marketingAt: marketingConsentAt,
+    },
+  };
+}
+
+/** The consent as flat fields, so the activity log records each change as before/after like the others. */
+export function consentFields(consent: ClientConsent) {
+  return {
+    consentBasis: consent.basis,
+    consentGivenAt: consent.givenAt,
+    consentSource: consent.source,
+    marketingConsent: consent.marketing,
+    marketingConsentAt: consent.marketingAt,
+  };
 }

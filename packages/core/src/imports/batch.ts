@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { schema } from "@crm/db";
+import { type ClientConsent, mergeConsent, NO_CONSENT } from "@crm/shared";
 import { eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/activity";
+import { consentFields } from "../clients/view";
 import type { AuthedContext } from "../context";
 import type { CsvRow } from "./parse";
 import type { FailedRow, ImportedClient, MapRowResult } from "./rows";
@@ -103,6 +105,7 @@ function decisionFor(row: ImportRow, line: number): "skip" | "update" {
 export function insertClientsWithActivity(tx: AuthedContext, target: ImportTarget, inserts: PendingInsert[]) {
   const now = tx.clock.now().toISOString();
   const rows = inserts.map(({ id, client: c }) => ({
+    ...consentRecord(importedConsent(NO_CONSENT, c, tx.clock.now())),
     id,
     first_name: c.firstName ?? null,
     last_name: c.lastName ?? null,
@@ -117,13 +120,17 @@ export function insertClientsWithActivity(tx: AuthedContext, target: ImportTarge
   return tx.db.execute(sql`
     with inserted as (
       insert into ${clients} (id, user_id, first_name, last_name, email, phone, company, status, stage_id,
-                              position, tags, source, created_at, updated_at)
+                              position, tags, source, consent_basis, consent_given_at, consent_source,
+                              marketing_consent, marketing_consent_at, created_at, updated_at)
       select r.id, ${tx.userId}::uuid, r.first_name, r.last_name, r.email, r.phone, r.company,
              r.status::client_status, ${target.stageId}::uuid, r.position, r.tags, r.source,
-             ${now}::timestamptz, ${now}::timestamptz
+             r.consent_basis::consent_basis, r.consent_given_at, r.consent_source, r.marketing_consent,
+             r.marketing_consent_at, ${now}::timestamptz, ${now}::timestamptz
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
           as r(id uuid, first_name text, last_name text, email text, phone text, company text,
-               status text, position int, tags text[], source text)
+               status text, position int, tags text[], source text, consent_basis text,
+               consent_given_at timestamptz, consent_source text, marketing_consent boolean,
+               marketing_consent_at timestamptz)
       returning id
     )
     insert into ${activityLogs} (user_id, actor_id, entity_type, entity_id, client_id, action, changes, created_at)
@@ -153,11 +160,26 @@ async function updateFromImport(ctx: AuthedContext, clientId: string, imported: 
     company: imported.company ?? current.company,
     tags: [...new Set([...current.tags, ...imported.tags])],
     source: current.source ?? imported.source,
+    ...consentFields(
+      importedConsent(
+        {
+          basis: current.consentBasis,
+          givenAt: current.consentGivenAt,
+          source: current.consentSource,
+          marketing: current.marketingConsent,
+          marketingAt: current.marketingConsentAt,
+        },
+        imported,
+        ctx.clock.now(),
+      ),
+    ),
   };
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const [field, value] of Object.entries(next)) {
     const before = current[field as keyof typeof current];
-    if (JSON.stringify(before) !== JSON.stringify(value)) changes[field] = { before, after: value };
+    // Dates as ISO strings, as the other activity entries have them.
+    if (JSON.stringify(before) !== JSON.stringify(value))
+      changes[field] = JSON.parse(JSON.stringify({ before, after: value }));
   }
   if (Object.keys(changes).length) {
     await ctx.db
@@ -171,4 +193,21 @@ async function updateFromImport(ctx: AuthedContext, clientId: string, imported: 
       .insert(clientNotes)
       .values({ userId: ctx.userId, clientId, body: note, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() });
   }
+}
+
+/** The consent a row leaves on a client: what the file says over what the client had (mapRow checked it). */
+function importedConsent(current: ClientConsent, imported: ImportedClient, now: Date): ClientConsent {
+  const merged = mergeConsent(current, imported.consent, now);
+  if (!merged.ok) throw new Error(`Imported consent refused after mapRow accepted it: ${merged.message}`);
+  return merged.consent;
+}
+
+function consentRecord(consent: ClientConsent) {
+  return {
+    consent_basis: consent.basis,
+    consent_given_at: consent.givenAt,
+    consent_source: consent.source,
+    marketing_consent: consent.marketing,
+    marketing_consent_at: consent.marketingAt,
+  };
 }

@@ -132,6 +132,47 @@ const ALIASES: Record<ImportField, Record<number, readonly string[]>> = {
     3: ["notes", "note", "comments", "comment", "remarks", "memo", "notizen", "notas", "opmerkingen"],
     2: ["description"],
   },
+  consentBasis: {
+    3: [
+      "lawfulbasis",
+      "legalbasis",
+      "consentbasis",
+      "basisforprocessing",
+      "gdprbasis",
+      "rechtsgrundlage",
+      "basejuridique",
+    ],
+    2: ["consent", "basis"],
+  },
+  consentGivenAt: {
+    3: [
+      "consentdate",
+      "consentgivenat",
+      "consentgivenon",
+      "consentgiven",
+      "dateofconsent",
+      "consentedat",
+      "consentedon",
+    ],
+  },
+  consentSource: {
+    3: ["consentsource", "consentmethod", "consentobtained", "howconsentwasgiven", "consentnote", "consentnotes"],
+  },
+  marketingConsent: {
+    3: [
+      "marketingconsent",
+      "marketingemailconsent",
+      "emailmarketingconsent",
+      "marketingoptin",
+      "emailoptin",
+      "acceptsemailmarketing",
+      "acceptsmarketing",
+    ],
+    2: ["optin", "newsletter", "subscribed"],
+  },
+  marketingConsentAt: {
+    3: ["marketingconsentdate", "marketingconsentat", "marketingoptindate", "emailoptindate", "optindate"],
+  },
 };
 
 const ALIAS_INDEX = new Map<string, { field: ImportField; score: number }>();

@@ -16,12 +16,12 @@ import {
 } from "./rows";
 import { fixtureBytes } from "./test-fixtures";
 
-const US = { phoneRegion: "US" };
+const US = { phoneRegion: "US", timeZone: "America/New_York", now: new Date("2026-03-01T09:00:00Z") };
 
 function mapFixture(name: string, phoneRegion = "US") {
   const file = readImportFile(fixtureBytes(name));
   const mapping = suggestMapping(file.headers);
-  return file.rows.map((row) => ({ line: row.line, result: mapRow(row.values, mapping, { phoneRegion }) }));
+  return file.rows.map((row) => ({ line: row.line, result: mapRow(row.values, mapping, { ...US, phoneRegion }) }));
 }
 
 function reasonOf(result: MapRowResult): string {
@@ -61,6 +61,7 @@ describe("mapRow", () => {
           status: "active",
           tags: ["clients", "starred"],
           source: null,
+          consent: {},
         },
         note: "Met at the Babbage talk.\nPrefers mornings.",
       },
@@ -115,6 +116,7 @@ describe("mapRow", () => {
         status: "active",
         tags: ["clients", "vip"],
         source: null,
+        consent: {},
       },
       note: 'Quarterly check-in.\nSends invoices to "accounts".',
     });
@@ -210,6 +212,7 @@ describe("mapRow", () => {
         status: "inactive",
         tags: ["vip", "yoga"],
         source: null,
+        consent: {},
       },
       note: null,
     });
@@ -274,7 +277,7 @@ describe("findInFileDuplicates", () => {
 describe("summarizePreview", () => {
   it("maps the first rows and counts the whole file", () => {
     const file = readImportFile(fixtureBytes("outlook.csv"));
-    const preview = summarizePreview(file, suggestMapping(file.headers), { phoneRegion: "US", limit: 2 });
+    const preview = summarizePreview(file, suggestMapping(file.headers), { ...US, limit: 2 });
     expect(preview.mappingError).toBeNull();
     expect(preview.counts).toEqual({ rows: 3, valid: 2, invalid: 1, duplicates: 0 });
     expect(preview.rows).toHaveLength(2);
@@ -288,7 +291,7 @@ describe("summarizePreview", () => {
 
   it("marks in-file duplicates and lists problems", () => {
     const file = readImportFile(fixtureBytes("hubspot.csv"));
-    const preview = summarizePreview(file, suggestMapping(file.headers), { phoneRegion: "US" });
+    const preview = summarizePreview(file, suggestMapping(file.headers), US);
     expect(preview.counts).toEqual({ rows: 4, valid: 4, invalid: 0, duplicates: 1 });
     expect(preview.rows.map((r) => r.duplicateOfLine)).toEqual([null, null, null, 2]);
 

@@ -2,11 +2,14 @@ import {
   CLIENT_STATUSES,
   type ClientCreateInput,
   type ClientStatus,
+  type ConsentBasis,
   clientCreateInput,
+  consentDateProblem,
   isPhoneRegion,
   normalizePhone,
 } from "@crm/shared";
 import { z } from "zod";
+import { dateFormatHint, parseConsentBasis, parseDateCell, parseYesNo } from "./consent-cells";
 import { type ImportField, type ImportMapping, mappedColumns, validateMapping } from "./mapping";
 import type { CsvDelimiter, CsvRow, ParsedCsv } from "./parse";
 
@@ -20,6 +23,16 @@ export interface ImportedClient {
   status: ClientStatus;
   tags: string[];
   source: string | null;
+  /** Only what the file says: a blank cell leaves its key out (an update then keeps the client's value). */
+  consent: ImportedConsent;
+}
+
+export interface ImportedConsent {
+  basis?: ConsentBasis;
+  givenAt?: Date;
+  source?: string;
+  marketing?: boolean;
+  marketingAt?: Date;
 }
 
 export type MapRowResult =
@@ -30,6 +43,10 @@ export type MapRowResult =
 export interface MapRowOptions {
   /** The user's default phone region (ISO 3166 code such as "US"), for numbers without a +. */
   phoneRegion: string;
+  /** The user's time zone: a date without a time is the start of that day there. */
+  timeZone: string;
+  /** The clock's time: consent dates after it are refused. */
+  now: Date;
 }
 
 const MAX_TAGS = 20;
@@ -111,6 +128,8 @@ export function mapRow(values: readonly string[], mapping: ImportMapping, option
     problems.push(`Notes are longer than ${MAX_NOTE_LENGTH.toLocaleString("en-US")} characters`);
   }
 
+  const consent = readConsent(get, options, problems);
+
   const client: ImportedClient = {
     firstName: firstName || null,
     lastName: lastName || null,
@@ -120,6 +139,7 @@ export function mapRow(values: readonly string[], mapping: ImportMapping, option
     status,
     tags,
     source: get("source") || null,
+    consent,
   };
 
   if (problems.length === 0) {
@@ -129,6 +149,55 @@ export function mapRow(values: readonly string[], mapping: ImportMapping, option
   }
   if (problems.length > 0) return { ok: false, reason: problems.join("; "), problems };
   return { ok: true, client, note };
+}
+
+const BASIS_LIST = "consent, contract, legitimate interest or legal obligation";
+
+/** The consent columns of a row; each bad cell adds a problem naming its column's field. */
+function readConsent(get: (field: ImportField) => string, options: MapRowOptions, problems: string[]): ImportedConsent {
+  const consent: ImportedConsent = {};
+  const rawBasis = get("consentBasis");
+  if (rawBasis) {
+    const basis = parseConsentBasis(rawBasis);
+    if (basis) consent.basis = basis;
+    else problems.push(`Lawful basis "${rawBasis}" must be ${BASIS_LIST}`);
+  }
+  const date = (field: "consentGivenAt" | "marketingConsentAt", label: string): Date | undefined => {
+    const raw = get(field);
+    if (!raw) return undefined;
+    const parsed = parseDateCell(raw, options);
+    if (!parsed) {
+      problems.push(`${label} "${raw}" is not a date; ${dateFormatHint(options.phoneRegion)}`);
+      return undefined;
+    }
+    const future = consentDateProblem(label, parsed, options.now);
+    if (future) {
+      problems.push(`${label} "${raw}" is in the future`);
+      return undefined;
+    }
+    return parsed;
+  };
+  const givenAt = date("consentGivenAt", "Consent date");
+  if (givenAt) consent.givenAt = givenAt;
+  const source = get("consentSource");
+  if (source) consent.source = source;
+  if ((get("consentGivenAt") || source) && !rawBasis) {
+    problems.push(`Lawful basis is needed in the same row as a consent ${get("consentGivenAt") ? "date" : "source"}`);
+  }
+  const rawMarketing = get("marketingConsent");
+  if (rawMarketing) {
+    const marketing = parseYesNo(rawMarketing);
+    if (marketing === null) problems.push(`Marketing consent "${rawMarketing}" must be yes or no`);
+    else consent.marketing = marketing;
+  }
+  const marketingAt = date("marketingConsentAt", "Marketing consent date");
+  if (marketingAt) {
+    if (consent.marketing === true) consent.marketingAt = marketingAt;
+    else if (consent.marketing === false || !rawMarketing) {
+      problems.push("Marketing consent date needs marketing consent (yes) in the same row");
+    }
+  }
+  return consent;
 }
 
 /** "Ada Lovelace" → Ada / Lovelace; "Lovelace, Ada" → Ada / Lovelace; "Ada King Lovelace" → Ada / King Lovelace. */

@@ -13,8 +13,8 @@ import {
 } from "./batch";
 import { IMPORT_HEARTBEAT_MS } from "./orphans";
 import { type ImportFile, readImportFile } from "./read";
-import { mapRow } from "./rows";
-import { endRolledBackImport, type ImportRow, liveClientsByEmail, ownerRegion, toMapping } from "./store";
+import { type MapRowOptions, mapRow } from "./rows";
+import { endRolledBackImport, type ImportRow, liveClientsByEmail, mapRowOptions, toMapping } from "./store";
 
 const { imports } = schema;
 
@@ -27,7 +27,7 @@ interface ImportRun {
   owner: AuthedContext;
   row: ImportRow;
   file: ImportFile;
-  region: string;
+  options: MapRowOptions;
   tally: ImportTally;
   onBatch: OnBatch | undefined;
 }
@@ -71,7 +71,7 @@ export async function runImport(
   const row = await loadRunnable(owner, input.importId);
   if (!row) return;
   const file = readImportFile(new Uint8Array(row.content!));
-  const region = await ownerRegion(owner);
+  const options = await mapRowOptions(owner);
   if (!(await claimImport(owner, row.id, file.rows.length))) return;
   const tally: ImportTally = {
     counts: { created: 0, updated: 0, skipped: 0, failed: 0 },
@@ -80,7 +80,7 @@ export async function runImport(
   };
   const heartbeat = startHeartbeat(owner, row.id);
   try {
-    const run: ImportRun = { owner, row, file, region, tally, onBatch };
+    const run: ImportRun = { owner, row, file, options, tally, onBatch };
     await ctx.db.transaction(async (db) => {
       const tx: AuthedContext = { ...owner, db };
       await recordRunSession(owner, tx, row.id);
@@ -176,7 +176,7 @@ async function markCompleted(tx: AuthedContext, run: ImportRun): Promise<void> {
 
 /** The body of the import's transaction: every batch, in order; throws to roll it all back. */
 async function writeImport(tx: AuthedContext, run: ImportRun): Promise<void> {
-  const { owner, row, file, region, tally } = run;
+  const { owner, row, file, options, tally } = run;
   await lockPipeline(tx);
   const stageId = (await listStages(tx))[0]?.id ?? null;
   let position = stageId ? await nextPositionIn(tx, stageId) : 0;
@@ -191,7 +191,7 @@ async function writeImport(tx: AuthedContext, run: ImportRun): Promise<void> {
   const mapBatch = (from: number): MappedRow[] =>
     file.rows
       .slice(from, from + IMPORT_BATCH_SIZE)
-      .map((r) => ({ row: r, result: mapRow(r.values, mapping, { phoneRegion: region }) }));
+      .map((r) => ({ row: r, result: mapRow(r.values, mapping, options) }));
   let mapped = mapBatch(0);
   for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
     const processed = Math.min(total, start + mapped.length);

@@ -12,7 +12,7 @@ import { isOrphan, settleOrphan } from "./orphans";
 import { readImportFile } from "./read";
 import { failedRowsCsv, mapRow, summarizePreview } from "./rows";
 import { getImport } from "./status";
-import { type ImportRow, liveClientsByEmail, loadImport, ownerRegion, toMapping } from "./store";
+import { type ImportRow, liveClientsByEmail, loadImport, mapRowOptions, toMapping } from "./store";
 
 const { imports } = schema;
 
@@ -30,11 +30,11 @@ async function describeImport(ctx: AuthedContext, row: ImportRow, mapping?: Impo
     throw new DomainError("VALIDATION", "This import has already run; upload the file again", { field: "id" });
   const file = readImportFile(new Uint8Array(row.content));
   const chosen = mapping ?? toMapping(row.mapping);
-  const region = await ownerRegion(ctx);
-  const preview = summarizePreview(file, chosen, { phoneRegion: region, limit: 20 });
+  const options = await mapRowOptions(ctx);
+  const preview = summarizePreview(file, chosen, { ...options, limit: 20 });
   const emails: { line: number; email: string }[] = [];
   for (const r of file.rows) {
-    const mapped = mapRow(r.values, chosen, { phoneRegion: region });
+    const mapped = mapRow(r.values, chosen, options);
     if (mapped.ok && mapped.client.email) emails.push({ line: r.line, email: mapped.client.email });
   }
   const existing = await liveClientsByEmail(ctx);

@@ -3,6 +3,7 @@ import type { ImportMapping } from "@crm/shared";
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError } from "../errors";
+import type { MapRowOptions } from "./rows";
 
 const { imports, clients, users } = schema;
 
@@ -10,9 +11,13 @@ const { imports, clients, users } = schema;
 
 export type ImportRow = typeof imports.$inferSelect;
 
-export async function ownerRegion(ctx: AuthedContext): Promise<string> {
-  const [row] = await ctx.db.select({ region: users.phoneRegion }).from(users).where(eq(users.id, ctx.userId));
-  return row?.region ?? "US";
+/** How rows are read for this owner: their phone region and time zone, and the clock's time. */
+export async function mapRowOptions(ctx: AuthedContext): Promise<MapRowOptions> {
+  const [row] = await ctx.db
+    .select({ region: users.phoneRegion, timeZone: users.timeZone })
+    .from(users)
+    .where(eq(users.id, ctx.userId));
+  return { phoneRegion: row?.region ?? "US", timeZone: row?.timeZone ?? "UTC", now: ctx.clock.now() };
 }
 
 export async function loadImport(ctx: AuthedContext, id: string): Promise<ImportRow> {

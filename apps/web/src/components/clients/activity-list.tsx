@@ -1,3 +1,4 @@
+import { CONSENT_BASIS_LABELS, type ConsentBasis } from "@crm/shared";
 import {
   ArrowRightLeft,
   CalendarClock,
@@ -17,6 +18,7 @@ import {
   useStages,
   useTimeZone,
 } from "../../lib/clients";
+import { formatDate } from "../../lib/format";
 import { formatWhen } from "../../lib/time";
 import { trpc } from "../../lib/trpc";
 import { cn } from "../../lib/utils";
@@ -36,6 +38,11 @@ const FIELD_NAMES: Record<string, string> = {
   title: "title",
   notes: "notes",
   location: "location",
+  consentBasis: "lawful basis",
+  consentGivenAt: "consent date",
+  consentSource: "consent source",
+  marketingConsent: "marketing email consent",
+  marketingConsentAt: "marketing consent date",
 };
 
 type Change = { before: unknown; after: unknown };
@@ -60,10 +67,17 @@ interface Helpers {
   stage: (id: unknown) => string;
   phone: (value: unknown) => string;
   date: (iso: string) => string;
+  /** A date without the time (consent dates). */
+  day: (iso: string) => string;
 }
 
 function show(field: string, value: unknown, h: Helpers): string {
   if (field === "phone") return h.phone(value);
+  if (field === "consentBasis" && typeof value === "string" && value in CONSENT_BASIS_LABELS) {
+    return CONSENT_BASIS_LABELS[value as ConsentBasis];
+  }
+  if (field === "marketingConsent") return value ? "yes" : "no";
+  if ((field === "consentGivenAt" || field === "marketingConsentAt") && typeof value === "string") return h.day(value);
   if (field === "status" && typeof value === "string" && value in STATUS_LABELS) {
     return STATUS_LABELS[value as keyof typeof STATUS_LABELS];
   }
@@ -240,6 +254,10 @@ export function describeActivity(
       const at = new Date(iso);
       // Session times read as they do on bookings and the calendar ("Mon 7 Dec, 09:00").
       return Number.isNaN(at.getTime()) ? iso : formatWhen(at, timeZone ?? "UTC");
+    },
+    day: (iso) => {
+      const at = new Date(iso);
+      return Number.isNaN(at.getTime()) ? iso : formatDate(at, timeZone);
     },
   });
 }

@@ -1,3 +1,4 @@
+import { CONSENT_BASES, CONSENT_BASIS_LABELS, type ConsentBasis } from "@crm/shared";
 import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useRef, useState } from "react";
 import { usePhoneRegion, useStages } from "../../lib/clients";
@@ -6,6 +7,8 @@ import { trpc } from "../../lib/trpc";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog, DialogClose, DialogContent } from "../ui/dialog";
+import { Field } from "../ui/field";
+import { Select } from "../ui/select";
 import { useToast } from "../ui/toast";
 import {
   type ClientField,
@@ -16,6 +19,7 @@ import {
   emptyClientValues,
   validateClient,
 } from "./client-form";
+import { CONSENT_BASIS_HINTS } from "./consent-section";
 
 export function NewClientDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
@@ -36,6 +40,7 @@ function NewClientForm({ onDone }: { onDone: () => void }) {
   const [stageTouched, setStageTouched] = useState(false);
   const [errors, setErrors] = useState<FormErrors<ClientField>>({ fields: {} });
   const [serverError, setServerError] = useState<unknown>(null);
+  const [basis, setBasis] = useState<ConsentBasis | "">("");
   const firstRef = useRef<HTMLInputElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
 
@@ -85,7 +90,7 @@ function NewClientForm({ onDone }: { onDone: () => void }) {
     }
     setErrors({ fields: {} });
     setServerError(null);
-    const input = clientInput(shown);
+    const input = { ...clientInput(shown), ...(basis ? { consent: { basis } } : {}) };
     // Leave the stage out when it is the default, so the server picks the first stage itself.
     create.mutate(stageTouched ? input : { ...input, stageId: undefined });
   }
@@ -120,6 +125,29 @@ function NewClientForm({ onDone }: { onDone: () => void }) {
           emailRef={emailRef}
           onNavigate={onDone}
         />
+        <Field
+          label="Lawful basis"
+          hint={
+            basis ? CONSENT_BASIS_HINTS[basis] : "Optional: why you may hold their data (see the client page for more)."
+          }
+          className="sm:w-1/2 sm:pr-2"
+        >
+          {(control) => (
+            <Select
+              {...control}
+              name="consentBasis"
+              value={basis}
+              onChange={(e) => setBasis(e.target.value as ConsentBasis | "")}
+            >
+              <option value="">Not recorded</option>
+              {CONSENT_BASES.map((b) => (
+                <option key={b} value={b}>
+                  {CONSENT_BASIS_LABELS[b]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
       </form>
     </DialogContent>
   );

@@ -3,6 +3,7 @@ import { Building2, Mail, Pencil, Phone, SearchX, Trash2 } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import { ActivityList } from "../../../components/clients/activity-list";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../components/clients/bits";
+import { ConsentSection } from "../../../components/clients/consent-section";
 import { NotesSection } from "../../../components/clients/notes";
 import { BackLink, PageHeader } from "../../../components/page-header";
 import { QueryError } from "../../../components/query-state";
@@ -249,6 +250,8 @@ function ClientDetail({ client }: { client: ClientView }) {
             </CardContent>
           </Card>
         )}
+
+        <ConsentSection client={client} />
 
         <div className="grid items-start gap-6 lg:grid-cols-5">
           <section aria-labelledby="notes-heading" className="lg:col-span-3">

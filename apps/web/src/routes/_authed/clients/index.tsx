@@ -12,7 +12,14 @@ import { userMessage } from "../../../lib/errors";
 import { plural } from "../../../lib/format";
 import { trpc } from "../../../lib/trpc";
 import { ClientsEmpty } from "./-components/clients-empty";
-import { type ClientsSearch, DEFAULT_SORT, PAGE_SIZE, validateSearch } from "./-components/clients-search";
+import {
+  type ClientsSearch,
+  DEFAULT_SORT,
+  hasFilters,
+  NO_FILTERS,
+  PAGE_SIZE,
+  validateSearch,
+} from "./-components/clients-search";
 import { ClientsTable, TableSkeleton } from "./-components/clients-table";
 import { Toolbar } from "./-components/clients-toolbar";
 
@@ -27,7 +34,7 @@ function ClientsPage() {
   const navigate = useNavigate({ from: Route.fullPath });
   const [creating, setCreating] = useState(false);
   const sort = search.sort ?? DEFAULT_SORT;
-  const filtered = Boolean(search.status || search.stage || search.tag || search.q);
+  const filtered = hasFilters(search) || Boolean(search.q);
 
   const list = trpc.clients.list.useInfiniteQuery(
     {
@@ -36,6 +43,8 @@ function ClientsPage() {
       status: search.status,
       stageId: search.stage,
       tag: search.tag,
+      consent: search.consent,
+      marketing: search.marketing === undefined ? undefined : search.marketing === "yes",
       query: search.q,
     },
     { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
@@ -79,7 +88,7 @@ function ClientsPage() {
           <ClientsEmpty
             filtered={filtered}
             query={search.q}
-            onClear={() => update({ q: undefined, status: undefined, stage: undefined, tag: undefined })}
+            onClear={() => update({ q: undefined, ...NO_FILTERS })}
             onCreate={() => setCreating(true)}
           />
         }

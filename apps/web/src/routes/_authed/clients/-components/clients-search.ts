@@ -1,4 +1,4 @@
-import { CLIENT_STATUSES, type ClientSort, type ClientStatus } from "@crm/shared";
+import { CLIENT_STATUSES, type ClientSort, type ClientStatus, CONSENT_FILTERS, type ConsentFilter } from "@crm/shared";
 import { isClientSort } from "../../../../lib/clients";
 
 export const PAGE_SIZE = 20;
@@ -10,6 +10,9 @@ export interface ClientsSearch {
   status?: ClientStatus;
   stage?: string;
   tag?: string;
+  /** A lawful basis, or "none": not recorded. */
+  consent?: ConsentFilter;
+  marketing?: "yes" | "no";
   q?: string;
 }
 
@@ -24,6 +27,23 @@ export function validateSearch(search: Record<string, unknown>): ClientsSearch {
       : undefined,
     stage: typeof search.stage === "string" && UUID.test(search.stage) ? search.stage : undefined,
     tag: text(search.tag, 40)?.toLowerCase(),
+    consent: (CONSENT_FILTERS as readonly unknown[]).includes(search.consent)
+      ? (search.consent as ConsentFilter)
+      : undefined,
+    marketing: search.marketing === "yes" || search.marketing === "no" ? search.marketing : undefined,
     q: text(search.q, 200),
   };
+}
+
+/** Every filter off (the search term stays). */
+export const NO_FILTERS = {
+  status: undefined,
+  stage: undefined,
+  tag: undefined,
+  consent: undefined,
+  marketing: undefined,
+} satisfies Partial<ClientsSearch>;
+
+export function hasFilters(search: ClientsSearch): boolean {
+  return Boolean(search.status || search.stage || search.tag || search.consent || search.marketing);
 }

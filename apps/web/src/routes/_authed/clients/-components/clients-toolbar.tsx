@@ -1,4 +1,11 @@
-import { CLIENT_STATUSES, type ClientSort, type ClientStatus } from "@crm/shared";
+import {
+  CLIENT_STATUSES,
+  type ClientSort,
+  type ClientStatus,
+  CONSENT_BASES,
+  CONSENT_BASIS_LABELS,
+  type ConsentFilter,
+} from "@crm/shared";
 import { Search, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "../../../../components/ui/button";
@@ -7,7 +14,7 @@ import { Select } from "../../../../components/ui/select";
 import { SORT_LABELS, SORT_OPTIONS, STATUS_LABELS, useStages } from "../../../../lib/clients";
 import { trpc } from "../../../../lib/trpc";
 
-import { type ClientsSearch, DEFAULT_SORT } from "./clients-search";
+import { type ClientsSearch, DEFAULT_SORT, hasFilters, NO_FILTERS } from "./clients-search";
 
 export function Toolbar({
   search,
@@ -43,11 +50,13 @@ export function Toolbar({
     return () => window.clearTimeout(timer);
   }, [draft, onChange]);
 
-  const anyFilter = Boolean(search.status || search.stage || search.tag);
+  const anyFilter = hasFilters(search);
 
   return (
-    <div className="mb-4 flex flex-col gap-2 xl:flex-row xl:items-center">
-      <div className="relative xl:w-64">
+    // Wide screens: the search and the sort on one line, the filters under them. Phones: one column,
+    // the filters two to a row, the sort last (the DOM order, which is also the tab order).
+    <div className="mb-4 flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-center">
+      <div className="relative sm:order-1 sm:w-72">
         <Search
           className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-zinc-400"
           aria-hidden="true"
@@ -77,7 +86,7 @@ export function Toolbar({
           </button>
         ) : null}
       </div>
-      <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap sm:items-center xl:flex-1 xl:flex-nowrap">
+      <div className="grid grid-cols-2 gap-2 sm:order-4 sm:flex sm:basis-full sm:flex-wrap sm:items-center">
         <Select
           aria-label="Filter by status"
           value={search.status ?? ""}
@@ -118,34 +127,58 @@ export function Toolbar({
             </option>
           ))}
         </Select>
+        <Select
+          aria-label="Filter by lawful basis"
+          value={search.consent ?? ""}
+          onChange={(e) => onChange({ consent: (e.target.value || undefined) as ConsentFilter | undefined })}
+          className="sm:w-42"
+        >
+          <option value="">All lawful bases</option>
+          {CONSENT_BASES.map((b) => (
+            <option key={b} value={b}>
+              {CONSENT_BASIS_LABELS[b]}
+            </option>
+          ))}
+          <option value="none">Basis not recorded</option>
+        </Select>
+        <Select
+          aria-label="Filter by marketing consent"
+          value={search.marketing ?? ""}
+          onChange={(e) => onChange({ marketing: (e.target.value || undefined) as "yes" | "no" | undefined })}
+          className="sm:w-48"
+        >
+          <option value="">Marketing: any</option>
+          <option value="yes">Marketing: agreed</option>
+          <option value="no">Marketing: not agreed</option>
+        </Select>
         {anyFilter ? (
           <Button
             variant="ghost"
             size="sm"
-            onClick={() => onChange({ status: undefined, stage: undefined, tag: undefined })}
+            onClick={() => onChange(NO_FILTERS)}
             className="col-span-2 justify-self-start sm:col-span-1"
           >
             <X className="size-4" aria-hidden="true" />
             Clear filters
           </Button>
         ) : null}
-        <Select
-          aria-label="Sort by"
-          value={sort}
-          disabled={Boolean(search.q)}
-          title={search.q ? "Search results are sorted by best match" : undefined}
-          onChange={(e) =>
-            onChange({ sort: e.target.value === DEFAULT_SORT ? undefined : (e.target.value as ClientSort) })
-          }
-          className="col-span-2 sm:ml-auto sm:w-52"
-        >
-          {SORT_OPTIONS.map((s) => (
-            <option key={s} value={s}>
-              {search.q ? "Best match first" : `Sort: ${SORT_LABELS[s]}`}
-            </option>
-          ))}
-        </Select>
       </div>
+      <Select
+        aria-label="Sort by"
+        value={sort}
+        disabled={Boolean(search.q)}
+        title={search.q ? "Search results are sorted by best match" : undefined}
+        onChange={(e) =>
+          onChange({ sort: e.target.value === DEFAULT_SORT ? undefined : (e.target.value as ClientSort) })
+        }
+        className="sm:order-2 sm:ml-auto sm:w-52"
+      >
+        {SORT_OPTIONS.map((s) => (
+          <option key={s} value={s}>
+            {search.q ? "Best match first" : `Sort: ${SORT_LABELS[s]}`}
+          </option>
+        ))}
+      </Select>
     </div>
   );
 }
