@@ -3,6 +3,7 @@ import { sendPasswordResetJob } from "../auth/password-reset";
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
+import { exportAccountJob } from "../privacy/export/job";
 import { sendReminderJob } from "../reminders/jobs";
 import type { JobDefinition } from "./registry";
 
@@ -17,4 +18,5 @@ export const allJobs: JobDefinition<never>[] = [
   sendPasswordResetJob as JobDefinition<never>,
   sendVerificationJob as JobDefinition<never>,
   sendEmailChangeJob as JobDefinition<never>,
+  exportAccountJob as JobDefinition<never>,
 ];
