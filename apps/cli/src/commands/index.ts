@@ -1,5 +1,6 @@
 import type { Command } from "../command";
 import { createUserCommand } from "./create-user";
+import { exportCommand } from "./export";
 import { importCommand } from "./import";
 import { migrateCommand } from "./migrate";
 import { purgeCommand } from "./purge";
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   resetPasswordCommand,
   seedCommand,
   importCommand,
+  exportCommand,
   workerCommand,
   purgeCommand,
 ];
