@@ -2,136 +2,18 @@ import { schema } from "@crm/db";
 import { useTestDatabase } from "@crm/db/testing";
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createBooking } from "../../bookings/bookings";
-import { createClient, deleteClient } from "../../clients/clients";
+import { createClient } from "../../clients/clients";
 import type { AuthedContext } from "../../context";
-import type { DataKeyring } from "../../crypto/data-key";
 import { generateDataKey } from "../../crypto/data-key";
-import { sealField } from "../../crypto/field-seal";
 import { DomainError } from "../../errors";
-import type { JobQueue } from "../../jobs/queue";
-import { createNote } from "../../notes/notes";
-import { ManualClock } from "../../ports";
-import { createTestUser } from "../../testing";
-import { exportClient } from "./client";
-import { clientsCsv } from "./clients-csv";
+import { newOwner, recordingQueue, seedAccount } from "./export-fixture.test-util";
 import { runAccountExport } from "./job";
 import { EXPORT_KINDS } from "./kinds";
 import { getExportStatus, latestExportStatus, openExportDownload, requestAccountExport } from "./status";
 import { parseCsv, unzip } from "./unzip.test-util";
 
 const testDb = useTestDatabase();
-const keyring: DataKeyring = { current: { version: 1, key: generateDataKey() } };
-
-function recordingQueue() {
-  const sent: { name: string; payload: unknown }[] = [];
-  const queue = {
-    async send(_db: unknown, job: { name: string }, payload: unknown) {
-      sent.push({ name: job.name, payload });
-      return `job-${sent.length}`;
-    },
-  } as unknown as JobQueue;
-  return { queue, sent };
-}
-
-async function owner(clock = new ManualClock("2026-03-01T09:00:00Z")): Promise<AuthedContext & { clock: ManualClock }> {
-  const { queue } = recordingQueue();
-  const base = { db: testDb().db, clock, jobs: queue, dataKeys: keyring };
-  const user = await createTestUser(base, { name: "Owner One" });
-  return { ...base, userId: user.id };
-}
-
-/** An account with every kind of record, some notes sealed and some plain. */
-async function seedAccount(ctx: AuthedContext) {
-  const db = ctx.db;
-  const ada = await createClient(ctx, {
-    firstName: "Ada",
-    lastName: "Lovelace",
-    email: "ada@example.com",
-    phone: "+4915112345678",
-    tags: ["vip", "math"],
-  });
-  const formula = await createClient(ctx, { firstName: '=HYPERLINK("http://evil")', lastName: 'Smith, "Jr"' });
-  const gone = await createClient(ctx, { firstName: "Trashed", email: "trashed@example.com" });
-  await deleteClient(ctx, gone.id);
-  await db
-    .update(schema.clients)
-    .set({
-      consentBasis: "consent",
-      consentGivenAt: new Date("2026-02-01T10:00:00Z"),
-      consentSource: "Intake form",
-      marketingConsent: true,
-      marketingConsentAt: new Date("2026-02-01T10:00:00Z"),
-    })
-    .where(eq(schema.clients.id, ada.id));
-
-  const plainNote = await createNote(ctx, { clientId: ada.id, body: "Plain note: prefers mornings" });
-  const sealedNote = await createNote(ctx, { clientId: ada.id, body: "placeholder" });
-  const sealed = sealField(keyring, "Sealed note: anxiety, sleeps badly", {
-    ownerId: ctx.userId,
-    field: "client_notes.body",
-    rowId: sealedNote.id,
-  });
-  await db
-    .update(schema.clientNotes)
-    .set({ body: sealed.value, keyVersion: sealed.keyVersion })
-    .where(eq(schema.clientNotes.id, sealedNote.id));
-
-  const booking = await createBooking(ctx, {
-    clientId: ada.id,
-    title: "First session",
-    startsAt: "2026-03-02T10:00:00Z",
-    endsAt: "2026-03-02T11:00:00Z",
-  });
-  const sealedBookingNotes = sealField(keyring, "Booking note: bring the intake form", {
-    ownerId: ctx.userId,
-    field: "bookings.notes",
-    rowId: booking.id,
-  });
-  await db
-    .update(schema.bookings)
-    .set({ notes: sealedBookingNotes.value, notesKeyVersion: sealedBookingNotes.keyVersion })
-    .where(eq(schema.bookings.id, booking.id));
-
-  await db.insert(schema.emailMessages).values([
-    {
-      userId: ctx.userId,
-      bookingId: booking.id,
-      kind: "reminder",
-      toAddress: "ada@example.com",
-      subject: "Reminder: First session",
-      textBody: "See you tomorrow",
-      status: "sent",
-    },
-    { userId: ctx.userId, kind: "other", toAddress: "ADA@example.com", subject: "Hello", status: "sent" },
-  ] as never);
-  await db.insert(schema.accountEmails).values({
-    userId: ctx.userId,
-    kind: "verification",
-    toAddress: "owner@example.com",
-    status: "sent",
-    createdAt: ctx.clock.now(),
-    updatedAt: ctx.clock.now(),
-  } as never);
-  await db.insert(schema.imports).values({
-    userId: ctx.userId,
-    filename: "old.csv",
-    content: Buffer.from("RAW-CSV-BYTES-NOT-EXPORTED"),
-    status: "completed",
-    totalRows: 2,
-    failed: 1,
-    failures: [{ line: 3, values: ["x"], reason: "Enter a name or an email" }],
-  } as never);
-  await db.insert(schema.calendarConnections).values({
-    userId: ctx.userId,
-    accountEmail: "owner@gmail.com",
-    accessTokenEnc: "ACCESS-TOKEN-SECRET",
-    refreshTokenEnc: "REFRESH-TOKEN-SECRET",
-    syncToken: "SYNC-TOKEN-SECRET",
-    status: "connected",
-  } as never);
-  return { ada, formula, gone, plainNote, sealedNote, booking };
-}
+const owner = (clock?: Parameters<typeof newOwner>[1]) => newOwner(testDb().db, clock);
 
 async function storedZip(ctx: AuthedContext, id: string): Promise<Buffer> {
   const rows = await ctx.db
@@ -222,6 +104,52 @@ describe("account export", () => {
     expect(json(files, "google-connection.json")).toEqual([
       expect.objectContaining({ accountEmail: "owner@gmail.com", status: "connected" }),
     ]);
+    // Every other kind, row for row and field for field: what the table holds, minus only the
+    // columns left out on purpose (sealed text compared decrypted above).
+    const leftOut: Record<string, string[]> = {
+      bookings: ["notesKeyVersion", "notes"],
+      imports: ["content", "cancelRequested", "heartbeatAt", "runPid", "runXactStart"],
+      "google-connection": [
+        "accessTokenEnc",
+        "refreshTokenEnc",
+        "syncToken",
+        "channelId",
+        "channelResourceId",
+        "channelToken",
+        "leaseOwner",
+        "leaseUntil",
+      ],
+    };
+    const tables = {
+      activity: schema.activityLogs,
+      emails: schema.emailMessages,
+      "account-emails": schema.accountEmails,
+      imports: schema.imports,
+      "google-connection": schema.calendarConnections,
+      bookings: schema.bookings,
+    } as const;
+    for (const [name, table] of Object.entries(tables)) {
+      const stored = (await ctx.db.select().from(table).where(eq(table.userId, ctx.userId))) as Record<
+        string,
+        unknown
+      >[];
+      const expected = stored.map((row) => {
+        const kept = { ...row };
+        for (const column of leftOut[name] ?? []) delete kept[column];
+        return asJson(kept);
+      });
+      const exported = (json(files, `${name}.json`) as Record<string, unknown>[]).map((row) => {
+        const kept = { ...row };
+        if (name === "bookings") delete kept.notes;
+        return kept;
+      });
+      const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a.id).localeCompare(String(b.id));
+      expect(exported.sort(byId), name).toEqual(expected.sort(byId));
+      expect(exported.length, name).toBeGreaterThan(0);
+      // The CSV holds the same rows.
+      expect(csv(files, `${name}.csv`).length - 1, name).toBe(stored.length);
+    }
+
     const profile = json(files, "profile.json");
     expect(profile).toMatchObject({ id: ctx.userId, name: "Owner One" });
 
@@ -309,61 +237,5 @@ describe("account export", () => {
     expect(status.status).toBe("failed");
     expect(status.error).toMatch(/could not be decrypted/);
     expect(await storedZip(ctx, id)).toHaveLength(0);
-  });
-});
-
-describe("exportClient", () => {
-  it("gathers one client's fields, notes, bookings, activity and emails, and nobody else's", async () => {
-    const ctx = await owner();
-    const seeded = await seedAccount(ctx);
-    const other = await owner(ctx.clock);
-    const result = await exportClient(ctx, seeded.ada.id);
-    expect(result.client).toMatchObject({
-      id: seeded.ada.id,
-      email: "ada@example.com",
-      consentBasis: "consent",
-      marketingConsent: true,
-    });
-    expect(result.client).not.toHaveProperty("search");
-    expect(result.notes.map((n) => n.body).sort()).toEqual([
-      "Plain note: prefers mornings",
-      "Sealed note: anxiety, sleeps badly",
-    ]);
-    expect(result.bookings.map((b) => b.notes)).toEqual(["Booking note: bring the intake form"]);
-    // The reminder of their booking, and the mail to their address in another letter case.
-    const emails = await ctx.db.select().from(schema.emailMessages).where(eq(schema.emailMessages.userId, ctx.userId));
-    expect(result.emails.map((e) => e.id).sort()).toEqual(emails.map((e) => e.id).sort());
-    expect(result.emails.map((e) => e.subject)).toEqual(expect.arrayContaining(["Hello", "Reminder: First session"]));
-    expect(result.activity.length).toBeGreaterThan(0);
-    expect(result.activity.every((a) => a.clientId === seeded.ada.id || a.entityId === seeded.ada.id)).toBe(true);
-
-    const formula = await exportClient(ctx, seeded.formula.id);
-    expect(formula.notes).toEqual([]);
-    expect(formula.emails).toEqual([]);
-    await expect(exportClient(other, seeded.ada.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-  });
-});
-
-describe("clients CSV", () => {
-  it("holds the rows of the list's filter, in its order, with formula cells defused", async () => {
-    const ctx = await owner();
-    for (let i = 0; i < 105; i++) await createClient(ctx, { firstName: `Active${String(i).padStart(3, "0")}` });
-    await createClient(ctx, { firstName: "=SUM(A1)", status: "inactive" });
-    await createClient(ctx, { firstName: "@Inactive", lastName: "Two", status: "inactive" });
-
-    const read = async (filter: Parameters<typeof clientsCsv>[1]) => {
-      let text = "";
-      for await (const piece of clientsCsv(ctx, filter)) text += piece;
-      expect(text.startsWith("\uFEFF")).toBe(true);
-      return parseCsv(text.slice(1));
-    };
-    const inactive = await read({ status: "inactive", sort: "name" });
-    expect(inactive[0]!.slice(0, 3)).toEqual(["Name", "First name", "Last name"]);
-    expect(inactive.slice(1).map((r) => r[1])).toEqual(["'=SUM(A1)", "'@Inactive"]);
-    const active = await read({ status: "active", sort: "-name" });
-    expect(active).toHaveLength(106);
-    expect(active[1]![1]).toBe("Active104");
-    const searched = await read({ query: "Inactive" });
-    expect(searched.slice(1).map((r) => r[1])).toContain("'@Inactive");
   });
 });
