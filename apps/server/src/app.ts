@@ -17,6 +17,7 @@ import type { Database } from "@crm/db";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { type AppMetrics, createAppMetrics } from "./metrics/registry";
 import { errorsPlugin } from "./plugins/errors";
+import { exportsPlugin } from "./plugins/exports";
 import { feedsPlugin } from "./plugins/feeds";
 import { googleOAuthPlugin } from "./plugins/google-oauth";
 import { healthPlugin } from "./plugins/health";
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions) {
   });
   await app.register(trpcPlugin, { createContext });
   await app.register(uploadPlugin, { createContext });
+  await app.register(exportsPlugin, { createContext });
   await app.register(feedsPlugin, { deps });
   await app.register(webhooksPlugin, { deps, resendWebhookSecret: options.resendWebhookSecret });
   await app.register(googleOAuthPlugin, { createContext });

@@ -74,6 +74,7 @@ describe("tenant isolation", () => {
       m.bookings.create({ clientId: client.id, title: "x", ...slot }),
     );
     await expectNotFound("calendarSync.dismissNotice", () => m.calendarSync.dismissNotice({ bookingId: booking.id }));
+    await expectNotFound("privacy.exportClient", () => m.privacy.exportClient({ clientId: client.id }));
     // Another owner's bookings never block my slots nor show in my calendar.
     expect(
       await m.bookings.list({ from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-04-01T00:00:00Z") }),

@@ -44,6 +44,7 @@ export * from "./limits/window-counter";
 export * from "./notes/notes";
 export * from "./pipeline/stages";
 export * from "./ports";
+export * from "./privacy/export";
 export * from "./reminders/compose";
 export * from "./reminders/deliver";
 export * from "./reminders/jobs";

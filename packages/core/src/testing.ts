@@ -31,3 +31,6 @@ export async function createSignedInUser(ctx: CoreContext, overrides: Parameters
   const session = await createSession(ctx, user.id);
   return { user, ...session };
 }
+
+/** Reads a zip (the account export) and parses CSV in tests. */
+export { parseCsv, unzip } from "./privacy/export/unzip.test-util";

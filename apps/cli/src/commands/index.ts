@@ -1,6 +1,7 @@
 import type { Command } from "../command";
 import { backupCommand } from "./backup";
 import { createUserCommand } from "./create-user";
+import { exportCommand } from "./export";
 import { importCommand } from "./import";
 import { migrateCommand } from "./migrate";
 import { purgeCommand } from "./purge";
@@ -16,6 +17,7 @@ export const commands: readonly Command[] = [
   resetPasswordCommand,
   seedCommand,
   importCommand,
+  exportCommand,
   workerCommand,
   purgeCommand,
   backupCommand,

@@ -19,7 +19,7 @@ export function PageHeader({
         <h1 className="text-2xl font-semibold tracking-tight text-zinc-900">{title}</h1>
         {description ? <p className="mt-1 text-sm text-zinc-500">{description}</p> : null}
       </div>
-      {actions ? <div className="flex shrink-0 gap-2">{actions}</div> : null}
+      {actions ? <div className="flex shrink-0 flex-wrap gap-2">{actions}</div> : null}
     </header>
   );
 }

@@ -4,6 +4,7 @@ import { nightlyBackupJob } from "../backups/jobs";
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
+import { exportAccountJob } from "../privacy/export/job";
 import { sendReminderJob } from "../reminders/jobs";
 import { retentionJob } from "../retention/jobs";
 import type { JobDefinition } from "./registry";
@@ -21,4 +22,5 @@ export const allJobs: JobDefinition<never>[] = [
   sendEmailChangeJob as JobDefinition<never>,
   nightlyBackupJob as JobDefinition<never>,
   retentionJob as JobDefinition<never>,
+  exportAccountJob as JobDefinition<never>,
 ];

@@ -4,6 +4,7 @@ import { type ReactNode, useState } from "react";
 import { ActivityList } from "../../../components/clients/activity-list";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../components/clients/bits";
 import { ConsentSection } from "../../../components/clients/consent-section";
+import { ExportClientButton } from "../../../components/clients/export-client-button";
 import { NotesSection } from "../../../components/clients/notes";
 import { BackLink, PageHeader } from "../../../components/page-header";
 import { QueryError } from "../../../components/query-state";
@@ -177,6 +178,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                     <Pencil className="size-4" aria-hidden="true" />
                     Edit
                   </Button>
+                  <ExportClientButton clientId={client.id} name={client.name} />
                   <Button
                     variant="secondary"
                     onClick={() => setConfirmDelete(true)}

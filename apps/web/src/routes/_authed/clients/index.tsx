@@ -2,6 +2,7 @@ import { keepPreviousData } from "@tanstack/react-query";
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { Plus, Trash2 } from "lucide-react";
 import { useCallback, useState } from "react";
+import { ExportCsvLink } from "../../../components/clients/export-csv-link";
 import { NewClientDialog } from "../../../components/clients/new-client-dialog";
 import { PageHeader } from "../../../components/page-header";
 import { LoadMore, QueryState } from "../../../components/query-state";
@@ -68,6 +69,18 @@ function ClientsPage() {
             <ButtonLink to="/clients/trash" icon={Trash2}>
               Trash
             </ButtonLink>
+            <ExportCsvLink
+              filter={{
+                sort,
+                status: search.status,
+                stageId: search.stage,
+                tag: search.tag,
+                query: search.q,
+                consent: search.consent,
+                marketing: search.marketing === undefined ? undefined : search.marketing === "yes" ? "true" : "false",
+              }}
+              empty={list.isSuccess && items.length === 0}
+            />
             <Button onClick={() => setCreating(true)}>
               <Plus className="size-4" aria-hidden="true" />
               New client
