@@ -44,6 +44,8 @@ export interface AppOptions {
   emailDelivery?: ApiDeps["emailDelivery"];
   /** The data encryption key (two-factor secrets); unset: those procedures fail. */
   dataKeys?: DataKeyring;
+  /** PRIVACY_DELETION_GRACE_DAYS; unset: 30. */
+  deletionGraceDays?: number;
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -82,6 +84,7 @@ export async function buildApp(options: AppOptions) {
     ...(options.calendar && { calendar: options.calendar }),
     ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
     ...(options.dataKeys && { dataKeys: options.dataKeys }),
+    ...(options.deletionGraceDays && { deletionGraceDays: options.deletionGraceDays }),
   };
   if (options.limits) {
     let loggedAt = Number.NEGATIVE_INFINITY;

@@ -99,6 +99,7 @@ async function main() {
     dataKeys,
     appUrl: env.APP_URL,
     emailDelivery: mailer.kind === "resend" ? "email" : "outbox",
+    deletionGraceDays: env.PRIVACY_DELETION_GRACE_DAYS,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
     bodyLimit: env.BODY_LIMIT,
     ...(env.TRUST_PROXY !== undefined && { trustProxy: env.TRUST_PROXY }),

@@ -48,6 +48,8 @@ export interface ApiDeps {
   emailDelivery?: EmailDelivery;
   /** The data encryption key; procedures that seal or open secrets (two-factor) fail without it. */
   dataKeys?: DataKeyring;
+  /** Days between privacy.deleteAccount and the hard delete (PRIVACY_DELETION_GRACE_DAYS); default 30. */
+  deletionGraceDays?: number;
 }
 
 export interface Context extends ApiDeps {

@@ -11,6 +11,7 @@ export * from "./messages";
 export * from "./notes";
 export * from "./phone";
 export * from "./pipeline";
+export * from "./privacy-erasure";
 export * from "./rate-limits";
 export * from "./sessions";
 export * from "./settings";

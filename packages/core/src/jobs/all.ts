@@ -3,6 +3,8 @@ import { sendPasswordResetJob } from "../auth/password-reset";
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
+import { deletionScheduledEmailJob } from "../privacy/deletion";
+import { hardDeleteAccountsJob } from "../privacy/hard-delete";
 import { sendReminderJob } from "../reminders/jobs";
 import type { JobDefinition } from "./registry";
 
@@ -17,4 +19,6 @@ export const allJobs: JobDefinition<never>[] = [
   sendPasswordResetJob as JobDefinition<never>,
   sendVerificationJob as JobDefinition<never>,
   sendEmailChangeJob as JobDefinition<never>,
+  deletionScheduledEmailJob as JobDefinition<never>,
+  hardDeleteAccountsJob as JobDefinition<never>,
 ];

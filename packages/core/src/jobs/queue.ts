@@ -48,4 +48,10 @@ export interface JobQueue {
   /** Puts a failed job back in line; false when no failed job of this user has that id. */
   retry(userId: string, id: string): Promise<boolean>;
   health(): Promise<QueueHealth>;
+  /**
+   * Deletes every job, in any state and queue (dead letters too), whose payload or output contains one
+   * of these strings (case-insensitively), on the given connection or transaction: an erased account
+   * leaves nothing in the queue's tables. Answers how many went.
+   */
+  deleteJobsMentioning(db: DbOrTx, texts: string[]): Promise<number>;
 }
