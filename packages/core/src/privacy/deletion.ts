@@ -13,7 +13,7 @@ import { sendReminderJob } from "../reminders/jobs";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 
-const { calendarConnections, emailMessages, sessions, twoFactorChallenges, users } = schema;
+const { calendarConnections, calendarOauthStates, emailMessages, sessions, twoFactorChallenges, users } = schema;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -67,6 +67,8 @@ export async function requestAccountDeletion(
       .where(eq(users.id, ctx.userId));
     await tx.db.delete(sessions).where(eq(sessions.userId, ctx.userId));
     await tx.db.delete(twoFactorChallenges).where(eq(twoFactorChallenges.userId, ctx.userId));
+    // A Google consent still in flight must not reconnect the account when it comes back.
+    await tx.db.delete(calendarOauthStates).where(eq(calendarOauthStates.userId, ctx.userId));
     await cancelPendingEmails(tx, ctx.userId);
     await jobs.send(tx.db, deletionScheduledEmailJob, { userId: ctx.userId });
   });
