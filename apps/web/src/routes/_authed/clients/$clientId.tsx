@@ -3,6 +3,7 @@ import { Building2, Mail, Pencil, Phone, SearchX, Trash2 } from "lucide-react";
 import { type ReactNode, useState } from "react";
 import { ActivityList } from "../../../components/clients/activity-list";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../components/clients/bits";
+import { EraseClientButton } from "../../../components/clients/erase-client-dialog";
 import { NotesSection } from "../../../components/clients/notes";
 import { BackLink, PageHeader } from "../../../components/page-header";
 import { QueryError } from "../../../components/query-state";
@@ -184,6 +185,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                     <Trash2 className="size-4" aria-hidden="true" />
                     Delete
                   </Button>
+                  <EraseClientButton client={client} from="page" />
                 </>
               )
             }
