@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createClient, trpcQuery } from "./crm-helpers";
+import { createClient, trpcMutation, trpcQuery } from "./crm-helpers";
 import { notifications, screenshot, signIn, signUp } from "./helpers";
 
 test("delete the account in Settings, sign in again to see the date, cancel and land in the app", async ({ page }) => {
@@ -46,6 +46,15 @@ test("erase a client from its page: gone from the list and not in Trash", async 
   await signUp(page);
   const client = await createClient(page, { firstName: "Imogen", lastName: "Forgotten", email: "imogen@example.com" });
   await createClient(page, { firstName: "Kept", lastName: "Client" });
+  // A booking three days ahead: its reminder waits in Sent emails until the day before.
+  const startsAt = new Date(Date.now() + 3 * 24 * 3600_000);
+  await trpcMutation(page, "bookings.create", {
+    clientId: client.id,
+    title: "Session with Imogen",
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+    status: "confirmed",
+  });
   await page.goto(`/clients/${client.id}`);
   await expect(page.getByRole("heading", { level: 1, name: "Imogen Forgotten" })).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
@@ -68,6 +77,11 @@ test("erase a client from its page: gone from the list and not in Trash", async 
   await expect(page.getByText("Imogen Forgotten")).toHaveCount(0);
   await page.goto("/clients/trash");
   await expect(page.getByRole("heading", { name: "Trash is empty" })).toBeVisible();
+  // The reminder is kept as a fact (cancelled, with its times), without the address or the booking.
+  await page.goto("/emails");
+  await expect(page.getByText("Erased", { exact: true })).toBeVisible();
+  await expect(page.getByText("imogen@example.com")).toHaveCount(0);
+  await screenshot(page, "privacy-erased-email");
 });
 
 test("erase a client from Trash", async ({ page }) => {
@@ -76,6 +90,7 @@ test("erase a client from Trash", async ({ page }) => {
   await page.goto(`/clients/${client.id}`);
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   await page.getByRole("button", { name: "Move to Trash" }).click();
+  await expect(notifications(page).getByText("Moved Trashed Person to Trash")).toBeVisible();
   await page.goto("/clients/trash");
   await expect(page.getByRole("button", { name: "Restore Trashed Person" })).toBeVisible();
   await screenshot(page, "privacy-trash-row");

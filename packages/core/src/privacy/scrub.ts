@@ -22,7 +22,8 @@ export interface ScrubResult {
  * transaction and before their rows go (their bookings and notes are read to find what mentions them):
  * - activity entries about them, their notes or their bookings keep the action, the time and the kind of
  *   record, but lose the values (changes → null: before/after fields, names, emails);
- * - emails to them keep kind, status and times, but lose the address, the subject and the body;
+ * - emails to them keep kind, status and times, but lose the address, the subject, the body and the
+ *   link to the booking;
  * - reminders still waiting to go out to them are cancelled, with their jobs.
  * Shared by privacy.eraseClient and the Trash purge, so both leave the same traces.
  */
@@ -78,7 +79,8 @@ export async function scrubClientTraces(
   }
   const emails = await ctx.db
     .update(emailMessages)
-    .set({ toAddress: null, subject: null, textBody: null, updatedAt: now })
+    // Unlinked from the booking too: it goes now (or stays only as a blank tombstone for Google).
+    .set({ toAddress: null, subject: null, textBody: null, bookingId: null, updatedAt: now })
     .where(mentioning)
     .returning({ id: emailMessages.id });
   return { activity: activity.length, emails: emails.length, cancelledReminders: pending.length };

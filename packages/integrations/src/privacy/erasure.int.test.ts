@@ -95,6 +95,9 @@ describe("privacy.eraseClient", () => {
     );
     expect(pending?.jobId).toMatch(/^[0-9a-f-]{36}$/);
 
+    const theirEmailIds = new Set(
+      (await emailsOf(owner)).filter((e) => e.bookingId === erased.booking.id).map((e) => e.id),
+    );
     const result = await eraseClient(owner, { clientId: erased.client.id });
     expect(result).toEqual({
       clientId: erased.client.id,
@@ -125,11 +128,12 @@ describe("privacy.eraseClient", () => {
     expect(entries.map((e) => e.action).sort()).toEqual(["created", "created", "created", "erased", "updated"]);
     expect(entries.every((e) => e.changes === null)).toBe(true);
     // Emails keep status and time, not the address, subject or body.
-    const emails = (await emailsOf(owner)).filter((e) => e.bookingId === erased.booking.id);
-    expect(emails.map((e) => [e.status, e.toAddress, e.subject, e.textBody]).sort()).toEqual([
-      ["cancelled", null, null, null],
-      ["sent", null, null, null],
+    const emails = (await emailsOf(owner)).filter((e) => theirEmailIds.has(e.id));
+    expect(emails.map((e) => [e.status, e.toAddress, e.subject, e.textBody, e.bookingId]).sort()).toEqual([
+      ["cancelled", null, null, null, null],
+      ["sent", null, null, null, null],
     ]);
+    expect(emails.find((e) => e.status === "sent")?.sentAt).toEqual(clock.now());
     const [job] = (await owner.db.execute(
       sql`select state from pgboss.job where id = ${pending!.jobId}::uuid`,
     )) as unknown as { state: string }[];
