@@ -116,7 +116,7 @@ describe("privacy.deleteAccount", () => {
     expect(h.sent).toHaveLength(1);
     expect(h.sent[0]).toMatchObject({
       to: user.email,
-      subject: "Your account will be deleted on Wednesday, 15 April 2026",
+      subject: "Your account will be deleted on Wednesday 15 April 2026",
     });
     expect(h.sent[0]!.text).toContain('Sign in before then (http://crm.test/login) and choose "Cancel deletion"');
 

@@ -1,5 +1,5 @@
 import { schema } from "@crm/db";
-import { type DeleteAccountInput, deleteAccountInput, messages } from "@crm/shared";
+import { type DeleteAccountInput, deleteAccountInput, formatInZone, messages } from "@crm/shared";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { sendAccountEmail } from "../auth/account-emails";
@@ -121,15 +121,9 @@ export async function cancelAccountDeletion(ctx: AuthedContext): Promise<{ cance
   return { cancelled: true };
 }
 
-/** Whether the account waits for its hard delete (sync and reminder jobs skip it). */
-export async function isPendingDeletion(ctx: { db: AuthedContext["db"] }, userId: string): Promise<boolean> {
-  const [row] = await ctx.db.select({ scheduled: users.deletionScheduledFor }).from(users).where(eq(users.id, userId));
-  return !row || row.scheduled !== null;
-}
-
-/** The date as the owner reads it, in their zone ("Tuesday, 7 April 2026"). */
+/** The date as the owner reads it, in their zone, as the app shows it ("Wednesday 15 April 2026"). */
 function longDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeZone }).format(at);
+  return formatInZone(at, timeZone, "EEEE d MMMM yyyy");
 }
 
 export async function deliverDeletionScheduled(ctx: JobContext, userId: string): Promise<void> {
