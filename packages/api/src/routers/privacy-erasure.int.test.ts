@@ -2,12 +2,15 @@ import {
   allJobs,
   createClient,
   createSession,
+  type DataKeyring,
+  generateTotpAt,
   type JobContext,
   type JobQueue,
   LOGIN_MAX_FAILURES,
   type Mailer,
   ManualClock,
   type OutgoingEmail,
+  totpKeyFromText,
   validateSessionToken,
 } from "@crm/core";
 import { createTestUser, TEST_PASSWORD, uniqueEmail } from "@crm/core/testing";
@@ -39,7 +42,8 @@ function harness() {
       return { ok: true, providerId: `re_${sent.length}` };
     },
   };
-  const deps: ApiDeps = { db: testDb().db, clock, jobs, appUrl: "http://crm.test", deletionGraceDays: 14 };
+  const dataKeys: DataKeyring = { current: { version: 1, key: new Uint8Array(32).fill(7) } };
+  const deps: ApiDeps = { db: testDb().db, clock, jobs, appUrl: "http://crm.test", deletionGraceDays: 14, dataKeys };
   const jobCtx: JobContext = {
     ...deps,
     jobs,
@@ -148,6 +152,30 @@ describe("privacy.deleteAccount", () => {
     await again.caller.privacy.cancelDeletion();
     await h.runJobs();
     expect(h.sent).toEqual([]);
+  });
+});
+
+describe("signing in with two-factor during the grace period", () => {
+  it("asks for the code as usual, then opens only the cancel", async () => {
+    const h = harness();
+    const user = await createTestUser(h.deps);
+    const { caller } = await h.signIn(user.email);
+    const code = (secret: string) => generateTotpAt(totpKeyFromText(secret), h.clock.now());
+    const { secret } = await caller.auth.twoFactor.setup();
+    await caller.auth.twoFactor.enable({ code: code(secret) });
+    h.clock.advance(30_000);
+    const { deletionScheduledFor } = await caller.privacy.deleteAccount({ password: TEST_PASSWORD });
+
+    const jar = memoryCookieJar();
+    const browser = createCaller(createInnerContext(h.deps, null, jar));
+    expect(await browser.auth.login({ email: user.email, password: TEST_PASSWORD })).toEqual({
+      twoFactorRequired: true,
+    });
+    const signedIn = await browser.auth.verifyTwoFactor({ code: code(secret) });
+    expect(signedIn.deletionScheduledFor).toEqual(deletionScheduledFor);
+    const again = (await h.callerFor(jar.token!))!;
+    expect((await failure(again.bookings.list({ from: h.clock.now(), to: h.clock.now() }))).code).toBe("FORBIDDEN");
+    expect(await again.privacy.cancelDeletion()).toEqual({ cancelled: true });
   });
 });
 
