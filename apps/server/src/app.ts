@@ -66,6 +66,8 @@ export interface AppOptions {
   retention?: RetentionPolicy;
   /** What /privacy names (PRIVACY_CONTACT, PRIVACY_CONTROLLER, CRM_APP_NAME) and its template file. */
   privacy?: Partial<Omit<PrivacyPageSettings, "retention">> & { templatePath?: string | undefined };
+  /** PRIVACY_DELETION_GRACE_DAYS; unset: 30. */
+  deletionGraceDays?: number;
 }
 
 export function isLocalHttp(appUrl: string): boolean {
@@ -110,6 +112,7 @@ export async function buildApp(options: AppOptions) {
     ...(options.emailDelivery && { emailDelivery: options.emailDelivery }),
     ...(options.dataKeys && { dataKeys: options.dataKeys }),
     retention: options.retention ?? DEFAULT_RETENTION,
+    ...(options.deletionGraceDays && { deletionGraceDays: options.deletionGraceDays }),
   };
   const metrics: AppMetrics = createAppMetrics(deps);
   deps.observeProcedure = metrics.observeProcedure;

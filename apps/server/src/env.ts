@@ -63,6 +63,13 @@ const envSchema = z.object({
     .default(30),
   /** Directory of the built web app (apps/web/dist). */
   WEB_DIST_DIR: z.string().optional(),
+  /** Days between "Delete account" and the hard delete, during which signing in can cancel it. */
+  PRIVACY_DELETION_GRACE_DAYS: z.coerce
+    .number({ error: "must be a whole number of days (1-365)" })
+    .int("must be a whole number of days (1-365)")
+    .min(1, "must be a whole number of days (1-365)")
+    .max(365, "must be a whole number of days (1-365)")
+    .default(30),
   ...googleEnvShape,
   ...limitsEnvShape,
   /** Seals sensitive text at rest; unset: generated once into CRM_DATA_DIR/data-encryption.key. */

@@ -130,6 +130,7 @@ async function main() {
     retention,
     privacy,
     emailDelivery: mailer.kind === "resend" ? "email" : "outbox",
+    deletionGraceDays: env.PRIVACY_DELETION_GRACE_DAYS,
     webDistDir: env.WEB_DIST_DIR ? path.resolve(env.WEB_DIST_DIR) : defaultWebDist,
     bodyLimit: env.BODY_LIMIT,
     ...(env.TRUST_PROXY !== undefined && { trustProxy: env.TRUST_PROXY }),

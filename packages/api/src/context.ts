@@ -51,6 +51,8 @@ export interface ApiDeps {
   dataKeys?: DataKeyring;
   /** The configured retention periods (the Trash's purge date, /health); unset: the defaults. */
   retention?: RetentionPolicy;
+  /** Days between privacy.deleteAccount and the hard delete (PRIVACY_DELETION_GRACE_DAYS); default 30. */
+  deletionGraceDays?: number;
   /** Told how each procedure call went (the server's metrics); unset: nobody is told. */
   observeProcedure?: (sample: ProcedureSample) => void;
 }

@@ -13,6 +13,7 @@ describe("httpErrorFor", () => {
       OVERLAP: 409,
       INVALID_TRANSITION: 422,
       THROTTLED: 429,
+      PENDING_DELETION: 403,
     };
     for (const [code, status] of Object.entries(statuses)) {
       expect(httpErrorFor(new DomainError(code as DomainErrorCode, "x")).status, code).toBe(status);

@@ -21,6 +21,8 @@ export function trpcCodeFor(code: DomainErrorCode): TRPCCode {
       return "UNPROCESSABLE_CONTENT";
     case "THROTTLED":
       return "TOO_MANY_REQUESTS";
+    case "PENDING_DELETION":
+      return "FORBIDDEN";
     default: {
       const unreachable: never = code;
       throw new Error(`Unmapped domain error ${String(unreachable)}`);

@@ -1,5 +1,5 @@
 import { DomainError, isDomainError } from "@crm/core";
-import { findNulCharacter, messages } from "@crm/shared";
+import { findNulCharacter, messages, pendingDeletionMessage } from "@crm/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context";
@@ -108,11 +108,33 @@ const procedure = t.procedure.use(measure).use(mapDomainErrors).use(enforceLimit
 
 export const publicProcedure = procedure.use(refuseNulCharacters);
 
+/**
+ * What an account waiting for its hard delete may still do (privacy.deleteAccount): see the date,
+ * cancel, sign out, take its data. Everything else answers FORBIDDEN with the date. The session check
+ * already read the date with the user, so this costs nothing; the session cache is evicted on delete
+ * and cancel, so both take effect at once in this process.
+ */
+const PENDING_DELETION_ALLOWED = new Set([
+  "auth.me",
+  "auth.logout",
+  "privacy.cancelDeletion",
+  "privacy.exportAccount",
+  "privacy.exportStatus",
+  "privacy.latestExport",
+  "settings.get",
+]);
+
 // Signed out answers 401 before anything about the input is said.
 export const authedProcedure = procedure
-  .use(({ ctx, next }) => {
+  .use(({ ctx, path, next }) => {
     if (!ctx.user || !ctx.sessionId) {
       throw new TRPCError({ code: "UNAUTHORIZED", message: messages.signInRequired });
+    }
+    const scheduled = ctx.user.deletionScheduledFor;
+    if (scheduled && !PENDING_DELETION_ALLOWED.has(path)) {
+      throw new DomainError("PENDING_DELETION", pendingDeletionMessage(scheduled), {
+        details: { deletionScheduledFor: scheduled.toISOString() },
+      });
     }
     return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId, userId: ctx.user.id } });
   })

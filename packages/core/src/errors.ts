@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | "DUPLICATE" // a unique rule (e.g. email) would be broken; names the existing record
   | "OVERLAP" // a booking is in the way
   | "INVALID_TRANSITION" // a state machine refused the move
-  | "THROTTLED"; // too many attempts; carries retryAfterSeconds
+  | "THROTTLED" // too many attempts; carries retryAfterSeconds
+  | "PENDING_DELETION"; // the account is scheduled for deletion: only cancelling it (and a few reads) is allowed
 
 export interface DomainErrorOptions {
   field?: string;

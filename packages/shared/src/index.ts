@@ -12,6 +12,7 @@ export * from "./messages";
 export * from "./notes";
 export * from "./phone";
 export * from "./pipeline";
+export * from "./privacy-erasure";
 export * from "./privacy-export";
 export * from "./rate-limits";
 export * from "./sessions";

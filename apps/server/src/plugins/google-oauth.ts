@@ -17,6 +17,8 @@ export const googleOAuthPlugin: FastifyPluginAsync<GoogleOAuthOptions> = async (
     const ctx = await createContext({ req: request, res: reply });
     await assertWithinBudget(ctx);
     if (!ctx.user) return reply.redirect("/login?redirect=%2Fsettings");
+    // An account waiting for its hard delete connects nothing (the app shows it the cancel page).
+    if (ctx.user.deletionScheduledFor) return reply.redirect("/");
     if (!ctx.calendar)
       return reply.redirect("/settings?google=error&message=Google%20Calendar%20is%20not%20configured");
     const result = await completeGoogleConnect(

@@ -1,6 +1,6 @@
 import { assertWithinBudget, type HttpContextFactory } from "@crm/api";
 import { createImport, DomainError, MAX_IMPORT_BYTES, parseInput } from "@crm/core";
-import { messages, text } from "@crm/shared";
+import { messages, pendingDeletionMessage, text } from "@crm/shared";
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 
@@ -23,6 +23,9 @@ export const uploadPlugin: FastifyPluginAsync<UploadOptions> = async (scope, { c
     await assertWithinBudget(ctx);
     if (ctx.crossSite) return reply.status(403).send({ error: messages.crossSite, statusCode: 403 });
     if (!ctx.user) throw new DomainError("UNAUTHENTICATED", messages.signInRequired);
+    if (ctx.user.deletionScheduledFor) {
+      throw new DomainError("PENDING_DELETION", pendingDeletionMessage(ctx.user.deletionScheduledFor));
+    }
     if (!Buffer.isBuffer(request.body)) {
       return reply
         .status(415)

@@ -42,11 +42,16 @@ export function useSignOut() {
 
 export interface AuthSearch {
   redirect?: string;
+  /** Set by "Delete account": when the account will be deleted (ISO), for the sign-in page to say. */
+  deleted?: string;
 }
 
 /** The `?redirect=` the sign-in and sign-up pages carry back to the page that asked for it. */
 export function authSearch(search: Record<string, unknown>): AuthSearch {
-  return typeof search.redirect === "string" ? { redirect: search.redirect } : {};
+  return {
+    ...(typeof search.redirect === "string" && { redirect: search.redirect }),
+    ...(typeof search.deleted === "string" && { deleted: search.deleted }),
+  };
 }
 
 /** Already signed in: skip the form. If the server cannot be asked, show the form anyway. */

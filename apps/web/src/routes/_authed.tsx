@@ -1,5 +1,6 @@
 import { createFileRoute, Outlet, redirect, useRouter } from "@tanstack/react-router";
 import { useEffect } from "react";
+import { PendingDeletionPage } from "../components/account/pending-deletion";
 import { VerifyEmailBanner } from "../components/account/verify-email-banner";
 import { AppShell } from "../components/app-shell";
 import { PageSpinner } from "../components/ui/spinner";
@@ -34,6 +35,7 @@ function AuthedLayout() {
     if (pathname === "/login" || pathname === "/signup") return;
     void router.navigate({ to: "/login", search: { redirect: href }, replace: true });
   }, [me.data, router]);
+  if (me.data?.deletionScheduledFor) return <PendingDeletionPage scheduledFor={me.data.deletionScheduledFor} />;
   return (
     <AppShell>
       <VerifyEmailBanner />

@@ -1,6 +1,7 @@
 import { loginInput } from "@crm/shared";
 import { createFileRoute, Link } from "@tanstack/react-router";
 import { useState } from "react";
+import { DeletionScheduledNotice } from "../components/account/pending-deletion";
 import { AuthForm } from "../components/auth-form";
 import { AuthLayout } from "../components/auth-layout";
 import { TwoFactorStep } from "../components/two-factor-step";
@@ -54,6 +55,7 @@ function LoginPage() {
           onCancel={() => setStep("password")}
         />
       ) : null}
+      {search.deleted && step === "password" ? <DeletionScheduledNotice at={search.deleted} /> : null}
       {notice && step === "password" ? (
         <Alert variant="warning" className="mb-5">
           {notice}

@@ -6,7 +6,12 @@ import type { SendResult } from "../ports";
 
 const { accountEmails } = schema;
 
-export type AccountEmailKind = "password_reset" | "email_verification" | "email_change" | "email_change_notice";
+export type AccountEmailKind =
+  | "password_reset"
+  | "email_verification"
+  | "email_change"
+  | "email_change_notice"
+  | "deletion_scheduled";
 
 export interface AccountEmail {
   userId: string;

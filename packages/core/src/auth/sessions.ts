@@ -80,6 +80,7 @@ const sessionLookup = preparedPerDb((db) =>
       timeZone: users.timeZone,
       phoneRegion: users.phoneRegion,
       emailVerifiedAt: users.emailVerifiedAt,
+      deletionScheduledFor: users.deletionScheduledFor,
     })
     .from(sessionTokens)
     .innerJoin(sessions, eq(sessions.id, sessionTokens.sessionId))
@@ -114,6 +115,7 @@ export async function validateSessionToken(
     timeZone: row.timeZone,
     phoneRegion: row.phoneRegion,
     emailVerified: row.emailVerifiedAt !== null,
+    deletionScheduledFor: row.deletionScheduledFor,
   };
   if (row.retiredAt) {
     if (now.getTime() - row.retiredAt.getTime() <= ROTATION_GRACE_MS) {

@@ -27,6 +27,8 @@ export interface PublicUser {
   phoneRegion: string;
   /** The address was proven by opening a link sent to it (users.email_verified_at). */
   emailVerified: boolean;
+  /** Set while the account waits for its hard delete (privacy.deleteAccount); null otherwise. */
+  deletionScheduledFor: Date | null;
 }
 
 export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
@@ -37,6 +39,7 @@ export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
     timeZone: row.timeZone,
     phoneRegion: row.phoneRegion,
     emailVerified: row.emailVerifiedAt !== null,
+    deletionScheduledFor: row.deletionScheduledFor,
   };
 }
 

@@ -5,6 +5,7 @@ import { and, asc, eq, gt, isNotNull, or, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext } from "../context";
 import { isCalendarProviderError, type ProviderEvent } from "../ports";
+import { dropErasedBooking, ERASED_BOOKING_SOURCE } from "../privacy/erase-client";
 import { inTransaction, retryOnConflict } from "../transaction";
 import { applyPulledEvent } from "./apply";
 import type { GoogleSession } from "./google-session";
@@ -148,6 +149,8 @@ async function removeFromGoogle(ctx: AuthedContext, target: PushTarget, booking:
     if (!(isCalendarProviderError(error) && (error.kind === "gone" || error.kind === "not_found"))) throw error;
   }
   await savePushed(ctx, booking, null, { googleEtag: null });
+  // An erased client's booking was kept (blank) only for this deletion.
+  if (booking.source === ERASED_BOOKING_SOURCE) await dropErasedBooking(ctx, booking.id);
   return true;
 }
 

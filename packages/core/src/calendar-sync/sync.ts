@@ -47,10 +47,17 @@ export async function runCalendarSync(
 /** A connection that is gone, disconnected or paused is not synced (and its lease not taken). */
 async function whyNotSync(ctx: CoreContext, connectionId: string): Promise<SyncOutcome | null> {
   const [current] = await ctx.db
-    .select({ status: calendarConnections.status, pausedUntil: calendarConnections.pausedUntil })
+    .select({
+      status: calendarConnections.status,
+      pausedUntil: calendarConnections.pausedUntil,
+      deletionScheduledFor: users.deletionScheduledFor,
+    })
     .from(calendarConnections)
+    .innerJoin(users, eq(users.id, calendarConnections.userId))
     .where(eq(calendarConnections.id, connectionId));
   if (!current) return { outcome: "not_connected" };
+  // The owner asked to delete the account (which disconnects Google): nothing is synced any more.
+  if (current.deletionScheduledFor) return { outcome: "skipped" };
   if (current.status === "disconnected") return { outcome: "disconnected" };
   if (current.status === "paused" && current.pausedUntil && current.pausedUntil > ctx.clock.now()) {
     return { outcome: "paused", until: current.pausedUntil };

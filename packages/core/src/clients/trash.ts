@@ -1,8 +1,10 @@
 import { schema } from "@crm/db";
 import { trashListInput } from "@crm/shared";
-import { and, desc, eq, isNotNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AuthedContext, CoreContext } from "../context";
+import { scrubClientTraces } from "../privacy/scrub";
+import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { cursorKey, decodeCursor, encodeCursor } from "./cursor";
 import { toClientView, viewColumns } from "./view";
@@ -45,15 +47,61 @@ export async function listTrash(
   };
 }
 
-/** Hard-deletes clients that have been in Trash longer than the retention (notes go with them). */
+const PURGE_BATCH = 500;
+
+/**
+ * Hard-deletes clients that have been in Trash longer than the retention (notes and bookings go with
+ * them), one owner's batch per transaction. What the account still says about them (activity values,
+ * the address, subject and body of emails sent to them) is scrubbed first, as privacy.eraseClient does.
+ */
 export async function purgeDeletedClients(
   ctx: CoreContext,
   retentionDays = DEFAULT_TRASH_RETENTION_DAYS,
 ): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - retentionDays * DAY_MS);
-  const deleted = await ctx.db
-    .delete(clients)
-    .where(and(isNotNull(clients.deletedAt), lt(clients.deletedAt, cutoff)))
-    .returning({ id: clients.id });
-  return deleted.length;
+  let purged = 0;
+  for (;;) {
+    const due = await ctx.db
+      .select({ id: clients.id, userId: clients.userId })
+      .from(clients)
+      .where(and(isNotNull(clients.deletedAt), lt(clients.deletedAt, cutoff)))
+      .orderBy(clients.userId)
+      .limit(PURGE_BATCH);
+    if (due.length === 0) return purged;
+    const byOwner = new Map<string, string[]>();
+    for (const c of due) byOwner.set(c.userId, [...(byOwner.get(c.userId) ?? []), c.id]);
+    for (const [userId, ids] of byOwner) {
+      purged += await inTransaction(ctx, async (tx) => {
+        // Read again under lock: one restored meanwhile stays, and keeps its history.
+        const owned = await tx.db
+          .select({ id: clients.id, email: clients.email })
+          .from(clients)
+          .where(
+            and(
+              eq(clients.userId, userId),
+              inArray(clients.id, ids),
+              isNotNull(clients.deletedAt),
+              lt(clients.deletedAt, cutoff),
+            ),
+          )
+          .for("update");
+        if (owned.length === 0) return 0;
+        await scrubClientTraces(tx, userId, owned);
+        const deleted = await tx.db
+          .delete(clients)
+          .where(
+            and(
+              eq(clients.userId, userId),
+              inArray(
+                clients.id,
+                owned.map((c) => c.id),
+              ),
+            ),
+          )
+          .returning({ id: clients.id });
+        return deleted.length;
+      });
+    }
+    if (due.length < PURGE_BATCH) return purged;
+  }
 }

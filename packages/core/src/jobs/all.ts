@@ -4,7 +4,9 @@ import { nightlyBackupJob } from "../backups/jobs";
 import { calendarPollJob, calendarSyncJob } from "../calendar-sync/jobs";
 import { purgeTrashJob } from "../clients/jobs";
 import { runImportJob, settleOrphanImportsJob } from "../imports/jobs";
+import { deletionScheduledEmailJob } from "../privacy/deletion";
 import { exportAccountJob } from "../privacy/export/job";
+import { hardDeleteAccountsJob } from "../privacy/hard-delete";
 import { sendReminderJob } from "../reminders/jobs";
 import { retentionJob } from "../retention/jobs";
 import type { JobDefinition } from "./registry";
@@ -23,4 +25,6 @@ export const allJobs: JobDefinition<never>[] = [
   nightlyBackupJob as JobDefinition<never>,
   retentionJob as JobDefinition<never>,
   exportAccountJob as JobDefinition<never>,
+  deletionScheduledEmailJob as JobDefinition<never>,
+  hardDeleteAccountsJob as JobDefinition<never>,
 ];

@@ -66,4 +66,10 @@ export interface JobQueue {
   health(): Promise<QueueHealth>;
   /** Per-queue counts of every queue the registry knows (zeros included); throws when unreachable. */
   stats(): Promise<QueueStats[]>;
+  /**
+   * Deletes every job, in any state and queue (dead letters too), whose payload or output contains one
+   * of these strings (case-insensitively), on the given connection or transaction: an erased account
+   * leaves nothing in the queue's tables. Answers how many went.
+   */
+  deleteJobsMentioning(db: DbOrTx, texts: string[]): Promise<number>;
 }

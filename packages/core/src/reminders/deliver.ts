@@ -36,6 +36,7 @@ const reminderFactsQuery = preparedPerDb((db) =>
       ownerZone: users.timeZone,
       ownerName: users.name,
       ownerEmail: users.email,
+      ownerDeletionScheduledFor: users.deletionScheduledFor,
     })
     .from(emailMessages)
     .leftJoin(bookings, eq(bookings.id, emailMessages.bookingId))
@@ -101,6 +102,8 @@ export async function deliverReminder(
   const now = ctx.clock.now();
   if (
     !facts ||
+    // The owner asked to delete the account: nothing goes out any more (the request cancelled these).
+    row.ownerDeletionScheduledFor ||
     facts.deletedAt ||
     !(facts.status === "proposed" || facts.status === "confirmed") ||
     !facts.clientEmail

@@ -134,6 +134,25 @@ export async function startJobRuntime(options: JobRuntimeOptions): Promise<JobRu
       await boss.retry(name, id);
       return true;
     },
+    async deleteJobsMentioning(db, texts) {
+      const needles = texts.filter((t) => t.length > 0).map((t) => t.toLowerCase());
+      if (needles.length === 0) return 0;
+      // Every state and queue, the dead-letter copies included; a full scan is fine for a nightly task.
+      const result = await asDb(db).executeSql(
+        `with gone as (
+           delete from ${SCHEMA}.job j
+            where exists (
+              select 1 from unnest($1::text[]) as needle
+               where strpos(lower(j.data::text), needle) > 0
+                  or strpos(lower(coalesce(j.output::text, '')), needle) > 0
+            )
+           returning 1
+         )
+         select count(*)::int as n from gone`,
+        [needles],
+      );
+      return Number(result.rows[0]?.n ?? 0);
+    },
     async health(): Promise<QueueHealth> {
       try {
         const rows = await boss.getDb().executeSql(

@@ -4,6 +4,7 @@ import { type ReactNode, useState } from "react";
 import { ActivityList } from "../../../components/clients/activity-list";
 import { ClientAvatar, StageLabel, StatusBadge, TagList } from "../../../components/clients/bits";
 import { ConsentSection } from "../../../components/clients/consent-section";
+import { EraseClientButton } from "../../../components/clients/erase-client-dialog";
 import { ExportClientButton } from "../../../components/clients/export-client-button";
 import { NotesSection } from "../../../components/clients/notes";
 import { BackLink, PageHeader } from "../../../components/page-header";
@@ -187,6 +188,7 @@ function ClientDetail({ client }: { client: ClientView }) {
                     <Trash2 className="size-4" aria-hidden="true" />
                     Delete
                   </Button>
+                  <EraseClientButton client={client} from="page" />
                 </>
               )
             }

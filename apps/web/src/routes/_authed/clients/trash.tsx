@@ -2,6 +2,7 @@ import { createFileRoute, Link, useNavigate } from "@tanstack/react-router";
 import { RotateCcw, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { ClientAvatar } from "../../../components/clients/bits";
+import { EraseClientButton } from "../../../components/clients/erase-client-dialog";
 import { BackLink, PageHeader } from "../../../components/page-header";
 import { LoadMore, QueryState } from "../../../components/query-state";
 import { Alert } from "../../../components/ui/alert";
@@ -116,20 +117,22 @@ function TrashRow({ item }: { item: TrashItem }) {
             </p>
           </div>
         </div>
-        <Button
-          variant="secondary"
-          size="sm"
-          onClick={() => {
-            setError(null);
-            restore.mutate({ id: item.id });
-          }}
-          loading={restore.isPending}
-          aria-label={`Restore ${item.name}`}
-          className="self-start sm:self-center"
-        >
-          {restore.isPending ? null : <RotateCcw className="size-4" aria-hidden="true" />}
-          Restore
-        </Button>
+        <div className="flex gap-2 self-start sm:self-center">
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => {
+              setError(null);
+              restore.mutate({ id: item.id });
+            }}
+            loading={restore.isPending}
+            aria-label={`Restore ${item.name}`}
+          >
+            {restore.isPending ? null : <RotateCcw className="size-4" aria-hidden="true" />}
+            Restore
+          </Button>
+          <EraseClientButton client={item} from="trash" />
+        </div>
       </div>
       {error ? (
         <Alert variant="error" className="mt-3" title={duplicate ? "Can't restore: the email is taken" : undefined}>

@@ -38,6 +38,15 @@ function settling(items: readonly Email[]): boolean {
   );
 }
 
+/**
+ * A message whose recipient was erased (privacy.eraseClient, or purged from Trash): address, subject,
+ * body and booking link are gone; only kind, status and times remain. Every other message has an
+ * address or a booking.
+ */
+function erased(email: Email): boolean {
+  return !email.to && !email.bookingId;
+}
+
 function EmailsPage() {
   const { booking } = Route.useSearch();
   const list = trpc.emails.list.useInfiniteQuery(
@@ -171,6 +180,10 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                   >
                     {email.booking.clientEmail}
                   </span>
+                ) : erased(email) ? (
+                  <span className="text-zinc-500" title="The recipient's data was erased (privacy)">
+                    Erased
+                  </span>
                 ) : (
                   <span className="text-zinc-500" title="Filled in when the email is sent">
                     —
@@ -205,6 +218,8 @@ function EmailTable({ items }: { items: readonly Email[] }) {
                   >
                     {email.booking.title} · {formatWhen(email.booking.startsAt, zone)}
                   </span>
+                ) : erased(email) ? (
+                  <span className="text-zinc-500">—</span>
                 ) : (
                   <span className="text-zinc-500">Written when it is sent</span>
                 )}
