@@ -55,7 +55,12 @@ async function main() {
   let dataKeys: DataKeyring;
   try {
     dataKeys = await resolveDataKeys(
-      { configuredKey: env.DATA_ENCRYPTION_KEY, dataDir: env.CRM_DATA_DIR },
+      {
+        configuredKey: env.DATA_ENCRYPTION_KEY,
+        previousKeys: env.DATA_ENCRYPTION_PREVIOUS_KEYS,
+        dataDir: env.CRM_DATA_DIR,
+        production: env.NODE_ENV === "production",
+      },
       handle.db,
       (line) => process.stderr.write(`${line}\n`),
     );
@@ -123,6 +128,7 @@ async function main() {
     ? await ensureDemoAccount({
         db: handle.db,
         clock: systemClock,
+        dataKeys,
         ...(!env.RESEND_API_KEY && { jobs: jobs.queue }),
       })
     : null;

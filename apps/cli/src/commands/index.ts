@@ -4,6 +4,7 @@ import { importCommand } from "./import";
 import { migrateCommand } from "./migrate";
 import { purgeCommand } from "./purge";
 import { resetPasswordCommand } from "./reset-password";
+import { rotateKeyCommand } from "./rotate-key";
 import { seedCommand } from "./seed";
 import { workerCommand } from "./worker";
 
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   importCommand,
   workerCommand,
   purgeCommand,
+  rotateKeyCommand,
 ];

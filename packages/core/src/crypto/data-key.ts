@@ -19,6 +19,13 @@ export interface DataKey {
 export interface DataKeyring {
   current: DataKey;
   older?: DataKey[];
+  /**
+   * The generated-key-file setup: looks for a newer key file (one `crm rotate-key` just wrote) so a
+   * running process seals with it and opens what it sealed. "unknown-version" reads the directory at
+   * once; "seal" at most every few seconds. Absent where keys come from the environment (a new key
+   * there means a restart).
+   */
+  reload?: (reason: "seal" | "unknown-version") => void;
 }
 
 export const DATA_KEY_BYTES = 32;
@@ -28,6 +35,7 @@ export class DataKeyError extends Error {
 }
 
 export function sealData(keyring: DataKeyring, plaintext: string, ownerId: string): string {
+  keyring.reload?.("seal");
   const { version, key } = keyring.current;
   assertKeyLength(key);
   const nonce = randomBytes(12);
@@ -46,7 +54,12 @@ export function openData(keyring: DataKeyring, sealed: string, ownerId: string):
   if (!Number.isInteger(version) || !nonce || body === undefined || !tag) {
     throw new DataKeyError("The sealed value is malformed");
   }
-  const dataKey = [keyring.current, ...(keyring.older ?? [])].find((k) => k.version === version);
+  const find = () => [keyring.current, ...(keyring.older ?? [])].find((k) => k.version === version);
+  let dataKey = find();
+  if (!dataKey && keyring.reload) {
+    keyring.reload("unknown-version");
+    dataKey = find();
+  }
   if (!dataKey) throw new DataKeyError(`The value was sealed with data key version ${version}, which is not loaded`);
   assertKeyLength(dataKey.key);
   try {
@@ -66,6 +79,12 @@ export function openData(keyring: DataKeyring, sealed: string, ownerId: string):
 export function dataKeyFingerprint(key: Uint8Array): string {
   assertKeyLength(key);
   return createHmac("sha256", key).update("crm data encryption key fingerprint v1").digest("hex");
+}
+
+/** The key version a sealed value names ("k2.…" → 2); null for anything else (plain text). */
+export function sealedVersion(value: string): number | null {
+  const match = /^k(\d+)\./.exec(value);
+  return match ? Number(match[1]) : null;
 }
 
 /** A key as configured (base64 of 32 bytes). Throws a message fit for the operator. */
