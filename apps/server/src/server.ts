@@ -67,7 +67,9 @@ async function main() {
   } catch (error) {
     await handle.close();
     await embedded?.stop();
-    if (error instanceof DataKeyError) fail(`DATA_ENCRYPTION_KEY: ${error.message}`);
+    if (error instanceof DataKeyError) {
+      fail(error.message.startsWith("DATA_ENCRYPTION_KEY") ? error.message : `DATA_ENCRYPTION_KEY: ${error.message}`);
+    }
     throw error;
   }
   // Until the app's logger exists, job logs go to stderr.
