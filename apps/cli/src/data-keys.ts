@@ -7,5 +7,14 @@ import type { CliEnv } from "./env";
  * rotate-key): the same DATA_ENCRYPTION_KEY or key file as the server, checked against the database.
  */
 export function loadDataKeys(env: CliEnv, database: CliDatabase, log: (line: string) => void): Promise<DataKeyring> {
-  return resolveDataKeys({ configuredKey: env.DATA_ENCRYPTION_KEY, dataDir: env.CRM_DATA_DIR }, database.db, log);
+  return resolveDataKeys(
+    {
+      configuredKey: env.DATA_ENCRYPTION_KEY,
+      previousKeys: env.DATA_ENCRYPTION_PREVIOUS_KEYS,
+      dataDir: env.CRM_DATA_DIR,
+      production: env.NODE_ENV === "production",
+    },
+    database.db,
+    log,
+  );
 }

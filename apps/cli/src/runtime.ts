@@ -3,11 +3,15 @@
 // the domain, the database driver and Google's SDK.
 export {
   allJobs,
+  createDataKeyFile,
   createPasswordResetLink,
   DEFAULT_TRASH_RETENTION_DAYS,
   findUserByEmail,
+  KEY_FILE_RELOAD_MS,
   purgeDeletedClients,
+  readDataKeyFiles,
   retentionPolicyFromEnv,
+  rotateSealedData,
   signup,
   systemClock,
 } from "@crm/core";

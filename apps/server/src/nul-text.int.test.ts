@@ -1,5 +1,5 @@
 import { ManualClock } from "@crm/core";
-import { TEST_PASSWORD, uniqueEmail } from "@crm/core/testing";
+import { TEST_PASSWORD, testDataKeys, uniqueEmail } from "@crm/core/testing";
 import { useTestDatabase } from "@crm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "./app";
@@ -40,7 +40,13 @@ async function created<T>(procedure: string, input: unknown): Promise<T> {
 }
 
 beforeAll(async () => {
-  app = await buildApp({ db: testDb().db, clock: new ManualClock(), appUrl: APP_URL, webDistDir: null });
+  app = await buildApp({
+    db: testDb().db,
+    clock: new ManualClock(),
+    appUrl: APP_URL,
+    webDistDir: null,
+    dataKeys: testDataKeys,
+  });
   const signup = await call(
     "auth.signup",
     { email: uniqueEmail("nul"), password: TEST_PASSWORD, name: "Nul Tester" },

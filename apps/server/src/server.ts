@@ -77,14 +77,21 @@ async function main() {
   let dataKeys: DataKeyring;
   try {
     dataKeys = await resolveDataKeys(
-      { configuredKey: env.DATA_ENCRYPTION_KEY, dataDir: env.CRM_DATA_DIR },
+      {
+        configuredKey: env.DATA_ENCRYPTION_KEY,
+        previousKeys: env.DATA_ENCRYPTION_PREVIOUS_KEYS,
+        dataDir: env.CRM_DATA_DIR,
+        production: env.NODE_ENV === "production",
+      },
       handle.db,
       (line) => process.stderr.write(`${line}\n`),
     );
   } catch (error) {
     await handle.close();
     await embedded?.stop();
-    if (error instanceof DataKeyError) fail(`DATA_ENCRYPTION_KEY: ${error.message}`);
+    if (error instanceof DataKeyError) {
+      fail(error.message.startsWith("DATA_ENCRYPTION_KEY") ? error.message : `DATA_ENCRYPTION_KEY: ${error.message}`);
+    }
     throw error;
   }
   // Until the app's logger exists, job logs go to stderr.
@@ -156,6 +163,7 @@ async function main() {
     ? await ensureDemoAccount({
         db: handle.db,
         clock: systemClock,
+        dataKeys,
         ...(!env.RESEND_API_KEY && { jobs: jobs.queue }),
       })
     : null;

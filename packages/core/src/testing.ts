@@ -3,6 +3,7 @@
 import { createSession } from "./auth/sessions";
 import { type PublicUser, signup } from "./auth/users";
 import type { CoreContext } from "./context";
+import type { DataKeyring } from "./crypto/data-key";
 
 let counter = 0;
 
@@ -34,3 +35,8 @@ export async function createSignedInUser(ctx: CoreContext, overrides: Parameters
 
 /** Reads a zip (the account export) and parses CSV in tests. */
 export { parseCsv, unzip } from "./privacy/export/unzip.test-util";
+/**
+ * The data key test contexts carry: sealed fields (notes, booking notes, two-factor secrets) are
+ * never written without one, in tests as in production.
+ */
+export const testDataKeys: DataKeyring = { current: { version: 1, key: new Uint8Array(32).fill(9) } };

@@ -1,4 +1,5 @@
 import { allJobs, DEMO_EMAIL, ensureDemoAccount, ManualClock, verifyPassword } from "@crm/core";
+import { testDataKeys } from "@crm/core/testing";
 import { schema } from "@crm/db";
 import { useRacePool, useTestDatabase } from "@crm/db/testing";
 import { formatInZone } from "@crm/shared";
@@ -15,7 +16,7 @@ beforeAll(async () => {
     connectionString: testDb().url,
     definitions: allJobs,
     work: false,
-    context: () => ({ db: testDb().db, clock: new ManualClock() }),
+    context: () => ({ db: testDb().db, clock: new ManualClock(), dataKeys: testDataKeys }),
     log: { info: () => {}, error: () => {} },
   });
 });
@@ -28,7 +29,7 @@ describe("demo account on a first start", () => {
     const { db } = testDb();
     // A Saturday evening in New York: the sessions land on the days around it, at their local times.
     const clock = new ManualClock("2026-12-05T23:30:00Z");
-    const created = await ensureDemoAccount({ db, clock, jobs: runtime.queue });
+    const created = await ensureDemoAccount({ db, clock, jobs: runtime.queue, dataKeys: testDataKeys });
     expect(created?.email).toBe(DEMO_EMAIL);
 
     const [user] = await db.select().from(schema.users).where(eq(schema.users.email, DEMO_EMAIL));
@@ -81,7 +82,7 @@ describe("demo account on a first start", () => {
       "scheduled",
     ]);
 
-    expect(await ensureDemoAccount({ db, clock, jobs: runtime.queue })).toBeNull();
+    expect(await ensureDemoAccount({ db, clock, jobs: runtime.queue, dataKeys: testDataKeys })).toBeNull();
     expect(await db.select().from(schema.users)).toHaveLength(1);
     expect(await db.select().from(schema.bookings)).toHaveLength(10);
   });
@@ -91,7 +92,7 @@ describe("demo account on a first start", () => {
     await db.delete(schema.users); // the test above made one; start from an empty database again
     const clock = new ManualClock("2026-12-05T23:30:00Z");
     const starts = await Promise.allSettled(
-      Array.from({ length: 4 }, () => ensureDemoAccount({ db, clock, jobs: runtime.queue })),
+      Array.from({ length: 4 }, () => ensureDemoAccount({ db, clock, jobs: runtime.queue, dataKeys: testDataKeys })),
     );
     expect(starts.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
     const created = starts.filter((s) => s.status === "fulfilled" && s.value !== null);

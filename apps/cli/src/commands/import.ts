@@ -35,10 +35,15 @@ Options:
     if (!path || !values.user) throw new ArgumentError("import needs a FILE and --user EMAIL");
     if (extra.length) throw new ArgumentError(`unexpected argument "${extra[0]}" (one FILE per import)`);
     const policy = parseDuplicatePolicy(values.duplicates);
-    const { findUserByEmail, importFromCli, loadCliEnv, openDatabase, systemClock } = await import("../runtime");
-    const database = await openDatabase(loadCliEnv());
+    const { findUserByEmail, importFromCli, loadCliEnv, loadDataKeys, openDatabase, systemClock } = await import(
+      "../runtime"
+    );
+    const env = loadCliEnv();
+    const database = await openDatabase(env);
     try {
-      const base = { db: database.db, clock: systemClock };
+      // A notes column becomes sealed notes.
+      const dataKeys = await loadDataKeys(env, database, (line) => console.error(line));
+      const base = { db: database.db, clock: systemClock, dataKeys };
       const user = await findUserByEmail(base, values.user);
       if (!user) throw new UsageError(`No user with the email ${values.user}`);
       return await importFromCli({ ...base, userId: user.id }, { path, policy, failedRowsPath: values["failed-rows"] });

@@ -7,6 +7,7 @@ import { migrateCommand } from "./migrate";
 import { purgeCommand } from "./purge";
 import { resetPasswordCommand } from "./reset-password";
 import { restoreCommand } from "./restore";
+import { rotateKeyCommand } from "./rotate-key";
 import { seedCommand } from "./seed";
 import { workerCommand } from "./worker";
 
@@ -22,4 +23,5 @@ export const commands: readonly Command[] = [
   purgeCommand,
   backupCommand,
   restoreCommand,
+  rotateKeyCommand,
 ];

@@ -6,7 +6,7 @@ import { createClient, deleteClient, restoreClient } from "../clients/clients";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
 import { updateSettings } from "../settings/settings";
-import { createTestUser } from "../testing";
+import { createTestUser, testDataKeys } from "../testing";
 import { createBooking, transitionBooking, updateBooking } from "./bookings";
 import { bookingIcs, calendarFeedIcs, revokeCalendarFeed, rotateCalendarFeed } from "./feed";
 import { checkSlot, getBooking, listBookings, listClientBookings } from "./queries";
@@ -15,7 +15,7 @@ const testDb = useTestDatabase();
 const at = (iso: string) => new Date(iso);
 
 async function owner() {
-  const base = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+  const base = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z"), dataKeys: testDataKeys };
   const user = await createTestUser(base, { timeZone: "America/New_York" });
   const ctx = { ...base, userId: user.id };
   const client = await createClient(ctx, { firstName: "Maya", lastName: "Patel", email: "maya@example.com" });

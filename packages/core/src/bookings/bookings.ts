@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { schema } from "@crm/db";
 import { bookingCreateInput, bookingTransitionInput, bookingUpdateInput, messages, transitionError } from "@crm/shared";
 import { and, asc, eq, isNull } from "drizzle-orm";
@@ -5,6 +6,7 @@ import type { z } from "zod";
 import { diffFields, recordActivity } from "../activity/activity";
 import { noteBookingChange } from "../calendar-sync/changes";
 import type { AuthedContext } from "../context";
+import { sealBookingNotes } from "../crypto/sensitive";
 import { DomainError, pgErrorCode } from "../errors";
 import { syncReminder } from "../reminders/reminders";
 import { inRetryingTransaction, lockOwnerScope } from "../transaction";
@@ -14,6 +16,16 @@ import { assertLiveClient, type BookingView, findBooking, overlappingBookings } 
 const { bookings } = schema;
 
 const TRACKED = ["title", "startsAt", "endsAt", "location", "notes", "status", "timeZone", "clientId"] as const;
+
+/**
+ * A booking's activity changes without the notes' text (sealed at rest; the log is not): an edit of
+ * the notes is recorded as such, with no before or after.
+ */
+function bookingChanges(before: BookingView, after: BookingView) {
+  const changes = diffFields(before, after, TRACKED);
+  if (changes.notes) changes.notes = { before: null, after: null };
+  return changes;
+}
 
 /**
  * Serialises the writes that can put a booking on a slot (create, reschedule, status change,
@@ -80,16 +92,19 @@ export async function createBooking(
       await lockBookingSlots(tx);
       await assertLiveClient(tx, input.clientId);
       const now = ctx.clock.now();
+      // The id is made here: the sealed notes are bound to it.
+      const id = randomUUID();
       const [row] = await tx.db
         .insert(bookings)
         .values({
+          id,
           userId: ctx.userId,
           clientId: input.clientId,
           title: input.title,
           startsAt: input.startsAt,
           endsAt: input.endsAt,
           location: input.location ?? null,
-          notes: input.notes ?? null,
+          ...sealBookingNotes(ctx, ctx.userId, id, input.notes ?? null),
           timeZone: input.timeZone ?? null,
           status: input.status ?? "proposed",
           createdAt: now,
@@ -104,7 +119,7 @@ export async function createBooking(
         entityId: view.id,
         clientId: view.clientId,
         action: "created",
-        changes: diffFields(empty, view, TRACKED),
+        changes: bookingChanges(empty, view),
       });
       return view;
     });
@@ -146,7 +161,7 @@ export async function updateBooking(
           ...(input.clientId !== undefined && { clientId: input.clientId }),
           ...(input.title !== undefined && { title: input.title }),
           ...(input.location !== undefined && { location: input.location }),
-          ...(input.notes !== undefined && { notes: input.notes }),
+          ...(input.notes !== undefined && sealBookingNotes(ctx, ctx.userId, current.id, input.notes)),
           ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
           startsAt,
           endsAt,
@@ -158,7 +173,7 @@ export async function updateBooking(
         .where(eq(bookings.id, current.id));
       await afterBookingWrite(tx, current.id);
       const view = await findBooking(tx, current.id);
-      const changes = diffFields(current, view, TRACKED);
+      const changes = bookingChanges(current, view);
       if (Object.keys(changes).length) {
         await recordActivity(tx, {
           entityType: "booking",

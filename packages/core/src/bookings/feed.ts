@@ -2,6 +2,7 @@ import { schema } from "@crm/db";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { generateSessionToken, hashToken } from "../auth/sessions";
 import type { AuthedContext, CoreContext } from "../context";
+import { openBookingNotes } from "../crypto/sensitive";
 import { DomainError } from "../errors";
 import { type IcsEvent, toIcs } from "./ics";
 import { getBooking } from "./queries";
@@ -63,6 +64,7 @@ export async function calendarFeedIcs(ctx: CoreContext, secret: string): Promise
       status: bookings.status,
       location: bookings.location,
       notes: bookings.notes,
+      notesKeyVersion: bookings.notesKeyVersion,
       updatedAt: bookings.updatedAt,
       firstName: clients.firstName,
       lastName: clients.lastName,
@@ -79,7 +81,10 @@ export async function calendarFeedIcs(ctx: CoreContext, secret: string): Promise
     endsAt: r.endsAt,
     status: r.status,
     location: r.location,
-    description: describe([r.firstName, r.lastName].filter(Boolean).join(" ") || null, r.notes),
+    description: describe(
+      [r.firstName, r.lastName].filter(Boolean).join(" ") || null,
+      openBookingNotes(ctx, feed.userId, r),
+    ),
     updatedAt: r.updatedAt,
   }));
   return toIcs(events, { name: `${feed.name} – bookings`, now: ctx.clock.now() });

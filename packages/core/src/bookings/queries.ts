@@ -9,6 +9,7 @@ import {
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { AuthedContext } from "../context";
+import { openBookingNotes } from "../crypto/sensitive";
 import { DomainError } from "../errors";
 import { parseInput } from "../validation";
 
@@ -46,6 +47,7 @@ const bookingColumns = {
   endsAt: bookings.endsAt,
   location: bookings.location,
   notes: bookings.notes,
+  notesKeyVersion: bookings.notesKeyVersion,
   status: bookings.status,
   timeZone: bookings.timeZone,
   version: bookings.version,
@@ -62,15 +64,18 @@ const bookingColumns = {
 };
 
 type BookingRow = { [K in keyof typeof bookingColumns]: unknown } & Omit<BookingView, "clientName"> & {
+    notesKeyVersion: number | null;
     clientFirstName: string | null;
     clientLastName: string | null;
     clientEmail: string | null;
   };
 
-function toView(row: BookingRow): BookingView {
-  const { clientFirstName, clientLastName, clientEmail, ...rest } = row;
+/** The row as the user sees it: notes opened (sealed at rest), the client's name. */
+function toView(ctx: AuthedContext, row: BookingRow): BookingView {
+  const { clientFirstName, clientLastName, clientEmail, notesKeyVersion, ...rest } = row;
   return {
     ...(rest as Omit<BookingView, "clientName">),
+    notes: openBookingNotes(ctx, ctx.userId, { id: row.id, notes: row.notes, notesKeyVersion }),
     clientName: row.clientId
       ? clientDisplayName({ firstName: clientFirstName, lastName: clientLastName, email: clientEmail })
       : null,
@@ -87,7 +92,7 @@ export async function findBooking(ctx: AuthedContext, id: string, lock = false):
   );
   const [row] = lock ? await query.for("update", { of: bookings }) : await query;
   if (!row) throw new DomainError("NOT_FOUND", "Booking not found");
-  return toView(row as BookingRow);
+  return toView(ctx, row as BookingRow);
 }
 
 export async function assertLiveClient(ctx: AuthedContext, clientId: string) {
@@ -119,7 +124,7 @@ export async function overlappingBookings(
       ),
     )
     .orderBy(asc(bookings.startsAt));
-  return rows.map((r) => toView(r as BookingRow));
+  return rows.map((r) => toView(ctx, r as BookingRow));
 }
 
 export async function checkSlot(ctx: AuthedContext, rawInput: z.input<typeof bookingSlotInput>) {
@@ -150,7 +155,7 @@ export async function listBookings(
     )
     .orderBy(asc(bookings.startsAt), asc(bookings.id))
     .limit(5000);
-  return rows.map((r) => toView(r as BookingRow));
+  return rows.map((r) => toView(ctx, r as BookingRow));
 }
 
 /** A client's bookings: upcoming first (soonest first), then past ones (most recent first). */
@@ -167,5 +172,8 @@ export async function listClientBookings(ctx: AuthedContext, rawInput: z.input<t
     .where(and(base, sql`${bookings.endsAt} <= ${now.toISOString()}::timestamptz`))
     .orderBy(desc(bookings.startsAt))
     .limit(200);
-  return { upcoming: upcoming.map((r) => toView(r as BookingRow)), past: past.map((r) => toView(r as BookingRow)) };
+  return {
+    upcoming: upcoming.map((r) => toView(ctx, r as BookingRow)),
+    past: past.map((r) => toView(ctx, r as BookingRow)),
+  };
 }

@@ -4,6 +4,7 @@ import { clientDisplayName } from "@crm/shared";
 import { and, asc, eq, gt, isNotNull, or, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext } from "../context";
+import { openBookingNotes } from "../crypto/sensitive";
 import { isCalendarProviderError, type ProviderEvent } from "../ports";
 import { dropErasedBooking, ERASED_BOOKING_SOURCE } from "../privacy/erase-client";
 import { inTransaction, retryOnConflict } from "../transaction";
@@ -45,9 +46,9 @@ export async function pushChanges(
   for (;;) {
     const fresh = (await pendingBookings(ctx, since)).filter((p) => !tried.has(p.booking.id));
     if (fresh.length === 0) return pushed;
-    for (const { booking, clientName } of fresh) {
+    for (const { booking, clientName, notes } of fresh) {
       tried.add(booking.id);
-      if (await pushBooking(ctx, target, booking, clientName)) pushed += 1;
+      if (await pushBooking(ctx, target, booking, { clientName, notes })) pushed += 1;
     }
   }
 }
@@ -77,6 +78,8 @@ async function pendingBookings(ctx: AuthedContext, windowStart: Date) {
     clientName: row.booking.clientId
       ? clientDisplayName({ firstName: row.clientFirstName, lastName: row.clientLastName, email: row.clientEmail })
       : null,
+    // Google gets the notes as text (the event's description); only our database holds them sealed.
+    notes: openBookingNotes(ctx, ctx.userId, row.booking),
   }));
 }
 
@@ -110,7 +113,7 @@ async function pushBooking(
   ctx: AuthedContext,
   target: PushTarget,
   booking: LinkedBooking,
-  clientName: string | null,
+  shown: { clientName: string | null; notes: string | null },
 ): Promise<boolean> {
   const shouldExist =
     !booking.deletedAt &&
@@ -118,7 +121,7 @@ async function pushBooking(
     booking.endsAt.getTime() > windowStart(ctx.clock.now()).getTime();
   try {
     if (!shouldExist) return await removeFromGoogle(ctx, target, booking);
-    const body = bookingToEvent({ ...booking, clientName }, target.zone);
+    const body = bookingToEvent({ ...booking, ...shown }, target.zone);
     if (!booking.googleEventId) {
       const event = await insertOrAdopt(target, eventIdForBooking(booking.id), body);
       await savePushed(ctx, booking, event);

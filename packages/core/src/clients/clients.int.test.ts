@@ -8,7 +8,7 @@ import { createNote, listNotes } from "../notes/notes";
 import { listStages } from "../pipeline/stages";
 import { ManualClock } from "../ports";
 import { updateSettings } from "../settings/settings";
-import { createTestUser } from "../testing";
+import { createTestUser, testDataKeys } from "../testing";
 import { createClient, deleteClient, getClient, restoreClient, updateClient } from "./clients";
 import { listClients } from "./list";
 import { listTrash, purgeDeletedClients } from "./trash";
@@ -18,7 +18,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 async function owner(timeZone = "America/New_York") {
   const clock = new ManualClock("2026-03-01T09:00:00Z");
-  const base = { db: testDb().db, clock };
+  const base = { db: testDb().db, clock, dataKeys: testDataKeys };
   const user = await createTestUser(base, { timeZone });
   return { ...base, userId: user.id, user };
 }

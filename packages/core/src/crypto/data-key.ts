@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+} from "node:crypto";
 
 /**
  * The data encryption key: seals sensitive values at rest (two-factor secrets today; notes later).
@@ -19,6 +26,13 @@ export interface DataKey {
 export interface DataKeyring {
   current: DataKey;
   older?: DataKey[];
+  /**
+   * The generated-key-file setup: looks for a newer key file (one `crm rotate-key` just wrote) so a
+   * running process seals with it and opens what it sealed. "unknown-version" reads the directory at
+   * once; "seal" at most every few seconds. Absent where keys come from the environment (a new key
+   * there means a restart).
+   */
+  reload?: (reason: "seal" | "unknown-version") => void;
 }
 
 export const DATA_KEY_BYTES = 32;
@@ -27,11 +41,26 @@ export class DataKeyError extends Error {
   override name = "DataKeyError";
 }
 
+/**
+ * Each key imported once: given raw bytes, createCipheriv imports the key on every call, which made
+ * opening a 600-character note 4–6 times slower (measured: about 25 µs instead of 6 µs).
+ */
+const imported = new WeakMap<Uint8Array, KeyObject>();
+function keyObject(key: Uint8Array): KeyObject {
+  let object = imported.get(key);
+  if (!object) {
+    assertKeyLength(key);
+    object = createSecretKey(key);
+    imported.set(key, object);
+  }
+  return object;
+}
+
 export function sealData(keyring: DataKeyring, plaintext: string, ownerId: string): string {
+  keyring.reload?.("seal");
   const { version, key } = keyring.current;
-  assertKeyLength(key);
   const nonce = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, nonce);
+  const cipher = createCipheriv("aes-256-gcm", keyObject(key), nonce);
   cipher.setAAD(Buffer.from(ownerId, "utf8"));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return [`k${version}`, nonce, body, cipher.getAuthTag()]
@@ -46,11 +75,16 @@ export function openData(keyring: DataKeyring, sealed: string, ownerId: string):
   if (!Number.isInteger(version) || !nonce || body === undefined || !tag) {
     throw new DataKeyError("The sealed value is malformed");
   }
-  const dataKey = [keyring.current, ...(keyring.older ?? [])].find((k) => k.version === version);
+  const find = () => [keyring.current, ...(keyring.older ?? [])].find((k) => k.version === version);
+  let dataKey = find();
+  if (!dataKey && keyring.reload) {
+    keyring.reload("unknown-version");
+    dataKey = find();
+  }
   if (!dataKey) throw new DataKeyError(`The value was sealed with data key version ${version}, which is not loaded`);
-  assertKeyLength(dataKey.key);
+  const key = keyObject(dataKey.key);
   try {
-    const decipher = createDecipheriv("aes-256-gcm", dataKey.key, Buffer.from(nonce, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64url"));
     decipher.setAAD(Buffer.from(ownerId, "utf8"));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
@@ -66,6 +100,12 @@ export function openData(keyring: DataKeyring, sealed: string, ownerId: string):
 export function dataKeyFingerprint(key: Uint8Array): string {
   assertKeyLength(key);
   return createHmac("sha256", key).update("crm data encryption key fingerprint v1").digest("hex");
+}
+
+/** The key version a sealed value names ("k2.…" → 2); null for anything else (plain text). */
+export function sealedVersion(value: string): number | null {
+  const match = /^k(\d+)\./.exec(value);
+  return match ? Number(match[1]) : null;
 }
 
 /** A key as configured (base64 of 32 bytes). Throws a message fit for the operator. */

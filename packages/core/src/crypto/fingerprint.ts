@@ -26,7 +26,8 @@ export async function checkDataKeyFingerprint(
   if (recorded?.fingerprint === fingerprint) return "matched";
   throw new DataKeyError(
     `the data encryption key (version ${dataKey.version}) is not the one this database was set up with: ` +
-      "values sealed with the recorded key would be unreadable. Configure the original DATA_ENCRYPTION_KEY " +
-      "(or the original data-encryption.key file) on every server process.",
+      "values sealed with the recorded key would be unreadable. Configure the original key on every process " +
+      "(DATA_ENCRYPTION_KEY, DATA_ENCRYPTION_PREVIOUS_KEYS or the data-encryption key files); a new key takes " +
+      "the next version (DATA_ENCRYPTION_KEY=<version>:<base64>, see docs/privacy.md).",
   );
 }

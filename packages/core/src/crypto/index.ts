@@ -3,3 +3,5 @@ export * from "./field-seal";
 export * from "./fingerprint";
 export * from "./key-file";
 export * from "./resolve-keys";
+export * from "./rotate";
+export * from "./sensitive";

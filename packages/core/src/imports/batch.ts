@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/activity";
 import { consentFields } from "../clients/view";
 import type { AuthedContext } from "../context";
+import { sealNoteBody } from "../crypto/sensitive";
 import type { CsvRow } from "./parse";
 import type { FailedRow, ImportedClient, MapRowResult } from "./rows";
 import type { ExistingClient, ImportRow } from "./store";
@@ -143,9 +144,13 @@ export function insertClientsWithActivity(tx: AuthedContext, target: ImportTarge
 /** The notes column of the inserted clients, as their first note. */
 export async function insertImportNotes(tx: AuthedContext, inserts: PendingInsert[]): Promise<void> {
   const now = tx.clock.now();
-  const notes = inserts.flatMap(({ id, note }) =>
-    note ? [{ userId: tx.userId, clientId: id, body: note, createdAt: now, updatedAt: now }] : [],
-  );
+  const notes = inserts.flatMap(({ id: clientId, note }) => {
+    if (!note) return [];
+    const id = randomUUID();
+    return [
+      { id, userId: tx.userId, clientId, ...sealNoteBody(tx, tx.userId, id, note), createdAt: now, updatedAt: now },
+    ];
+  });
   if (notes.length) await tx.db.insert(clientNotes).values(notes);
 }
 
@@ -189,9 +194,15 @@ async function updateFromImport(ctx: AuthedContext, clientId: string, imported: 
     await recordActivity(ctx, { entityType: "client", entityId: clientId, clientId, action: "updated", changes });
   }
   if (note) {
-    await ctx.db
-      .insert(clientNotes)
-      .values({ userId: ctx.userId, clientId, body: note, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() });
+    const id = randomUUID();
+    await ctx.db.insert(clientNotes).values({
+      id,
+      userId: ctx.userId,
+      clientId,
+      ...sealNoteBody(ctx, ctx.userId, id, note),
+      createdAt: ctx.clock.now(),
+      updatedAt: ctx.clock.now(),
+    });
   }
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createClient, getClient } from "../clients/clients";
 import { DomainError } from "../errors";
 import { ManualClock } from "../ports";
-import { createTestUser } from "../testing";
+import { createTestUser, testDataKeys } from "../testing";
 import { runImport } from "./run";
 import { cancelImport, createImport, failedRowsFile, LISTED_DUPLICATES, startImport } from "./service";
 import { getImport } from "./status";
@@ -15,7 +15,7 @@ const testDb = useTestDatabase();
 const enc = (s: string) => new TextEncoder().encode(s);
 
 async function owner() {
-  const base = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z") };
+  const base = { db: testDb().db, clock: new ManualClock("2026-03-01T09:00:00Z"), dataKeys: testDataKeys };
   const user = await createTestUser(base);
   return { ...base, userId: user.id };
 }

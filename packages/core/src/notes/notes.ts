@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { schema } from "@crm/db";
 import { messages, noteCreateInput, noteListInput, noteUpdateInput } from "@crm/shared";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { recordActivity } from "../activity/activity";
 import type { AuthedContext } from "../context";
+import { openNoteBody, sealNoteBody } from "../crypto/sensitive";
 import { DomainError } from "../errors";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
@@ -23,12 +25,23 @@ const noteColumns = {
   id: clientNotes.id,
   clientId: clientNotes.clientId,
   body: clientNotes.body,
+  keyVersion: clientNotes.keyVersion,
   version: clientNotes.version,
   createdAt: clientNotes.createdAt,
   updatedAt: clientNotes.updatedAt,
 };
 
-const preview = (body: string) => (body.length > 200 ? `${body.slice(0, 200)}…` : body);
+type NoteRow = NoteView & { keyVersion: number | null };
+
+/** The stored row as the user sees it: the body opened (sealed at rest; null key version: plain). */
+function toView(ctx: AuthedContext, { keyVersion, ...row }: NoteRow): NoteView {
+  return { ...row, body: openNoteBody(ctx, ctx.userId, { id: row.id, body: row.body, keyVersion }) };
+}
+
+/*
+ * Note activity entries record that a note was added, edited or deleted, never its text: the body is
+ * sealed at rest, and a copy in the activity log (kept a year, in clear jsonb) would undo that.
+ */
 
 /** Notes live and die with their client: a client in Trash shows none and takes none. */
 async function assertLiveClient(ctx: AuthedContext, clientId: string) {
@@ -43,11 +56,12 @@ async function assertLiveClient(ctx: AuthedContext, clientId: string) {
 export async function listNotes(ctx: AuthedContext, rawInput: z.input<typeof noteListInput>): Promise<NoteView[]> {
   const input = parseInput(noteListInput, rawInput);
   await assertLiveClient(ctx, input.clientId);
-  return ctx.db
+  const rows = await ctx.db
     .select(noteColumns)
     .from(clientNotes)
     .where(and(eq(clientNotes.userId, ctx.userId), eq(clientNotes.clientId, input.clientId)))
     .orderBy(desc(clientNotes.createdAt), desc(clientNotes.id));
+  return rows.map((row) => toView(ctx, row));
 }
 
 export async function createNote(ctx: AuthedContext, rawInput: z.input<typeof noteCreateInput>): Promise<NoteView> {
@@ -55,18 +69,21 @@ export async function createNote(ctx: AuthedContext, rawInput: z.input<typeof no
   return inTransaction(ctx, async (tx) => {
     await assertLiveClient(tx, input.clientId);
     const now = ctx.clock.now();
+    // The id is made here: the sealed body is bound to it.
+    const id = randomUUID();
     const [row] = await tx.db
       .insert(clientNotes)
-      .values({ userId: ctx.userId, clientId: input.clientId, body: input.body, createdAt: now, updatedAt: now })
+      .values({
+        id,
+        userId: ctx.userId,
+        clientId: input.clientId,
+        ...sealNoteBody(ctx, ctx.userId, id, input.body),
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning(noteColumns);
-    await recordActivity(tx, {
-      entityType: "note",
-      entityId: row!.id,
-      clientId: input.clientId,
-      action: "created",
-      changes: { body: { before: null, after: preview(row!.body) } },
-    });
-    return row!;
+    await recordActivity(tx, { entityType: "note", entityId: id, clientId: input.clientId, action: "created" });
+    return { ...toView(ctx, row!), body: input.body };
   });
 }
 
@@ -78,7 +95,7 @@ async function lockNote(ctx: AuthedContext, id: string) {
     .where(and(eq(clientNotes.id, id), eq(clientNotes.userId, ctx.userId), isNull(clients.deletedAt)))
     .for("update", { of: clientNotes });
   if (!row) throw new DomainError("NOT_FOUND", "Note not found");
-  return row;
+  return toView(ctx, row);
 }
 
 export async function updateNote(ctx: AuthedContext, rawInput: z.input<typeof noteUpdateInput>): Promise<NoteView> {
@@ -88,19 +105,22 @@ export async function updateNote(ctx: AuthedContext, rawInput: z.input<typeof no
     if (current.version !== input.version) throw new DomainError("STALE_VERSION", messages.staleVersion);
     const [row] = await tx.db
       .update(clientNotes)
-      .set({ body: input.body, version: current.version + 1, updatedAt: ctx.clock.now() })
+      .set({
+        ...sealNoteBody(ctx, ctx.userId, current.id, input.body),
+        version: current.version + 1,
+        updatedAt: ctx.clock.now(),
+      })
       .where(eq(clientNotes.id, input.id))
       .returning(noteColumns);
-    if (row!.body !== current.body) {
+    if (input.body !== current.body) {
       await recordActivity(tx, {
         entityType: "note",
-        entityId: row!.id,
-        clientId: row!.clientId,
+        entityId: current.id,
+        clientId: current.clientId,
         action: "updated",
-        changes: { body: { before: preview(current.body), after: preview(row!.body) } },
       });
     }
-    return row!;
+    return { ...toView(ctx, row!), body: input.body };
   });
 }
 
@@ -108,13 +128,7 @@ export async function deleteNote(ctx: AuthedContext, id: string): Promise<{ id: 
   return inTransaction(ctx, async (tx) => {
     const current = await lockNote(tx, id);
     await tx.db.delete(clientNotes).where(eq(clientNotes.id, id));
-    await recordActivity(tx, {
-      entityType: "note",
-      entityId: id,
-      clientId: current.clientId,
-      action: "deleted",
-      changes: { body: { before: preview(current.body), after: null } },
-    });
+    await recordActivity(tx, { entityType: "note", entityId: id, clientId: current.clientId, action: "deleted" });
     return { id };
   });
 }

@@ -191,4 +191,9 @@ export const encryptionKeys = pgTable("encryption_keys", {
   version: integer("version").primaryKey(),
   fingerprint: text("fingerprint").notNull(),
   createdAt: timestamptz("created_at").notNull().defaultNow(),
+  /**
+   * Set by `crm rotate-key` once no value is sealed with this version any more: the key may then be
+   * dropped from the configuration. Null: values may still need it.
+   */
+  retiredAt: timestamptz("retired_at"),
 });

@@ -15,7 +15,7 @@ import {
   runCalendarSync,
   startGoogleConnect,
 } from "@crm/core";
-import { createTestUser, uniqueEmail } from "@crm/core/testing";
+import { createTestUser, testDataKeys, uniqueEmail } from "@crm/core/testing";
 import { schema } from "@crm/db";
 import { type TestDatabase, useTestDatabase } from "@crm/db/testing";
 import { type FakeGoogle, startFakeGoogle } from "@crm/testing/fake-google";
@@ -40,7 +40,7 @@ export function useSyncFixture(clock: ManualClock) {
       connectionString: testDb().url,
       definitions: allJobs,
       work: false,
-      context: () => ({ db: testDb().db, clock }),
+      context: () => ({ db: testDb().db, clock, dataKeys: testDataKeys }),
       log: quietLog,
     });
   });
@@ -87,7 +87,7 @@ export async function connectedUser(
   options: { clock?: ManualClock; deps?: Partial<CalendarSyncDeps>; timeZone?: string } = {},
 ): Promise<SyncUser> {
   const clock = options.clock ?? new ManualClock("2026-03-02T09:00:00Z");
-  const base = { db: testDb.db, clock, jobs, calendar: syncDeps(fake, options.deps) };
+  const base = { db: testDb.db, clock, jobs, calendar: syncDeps(fake, options.deps), dataKeys: testDataKeys };
   const user = await createTestUser(base, { timeZone: options.timeZone ?? "Europe/Berlin" });
   const ctx = { ...base, userId: user.id };
   const client = await createClient(ctx, { firstName: "Maya", lastName: "Lopez", email: uniqueEmail("maya") });

@@ -1,0 +1,1 @@
+ALTER TABLE "encryption_keys" ADD COLUMN "retired_at" timestamp with time zone;

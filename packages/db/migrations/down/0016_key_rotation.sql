@@ -1,0 +1,1 @@
+ALTER TABLE "encryption_keys" DROP COLUMN "retired_at";
