@@ -1,40 +1,22 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { allJobs, sendReminderJob, systemClock } from "@crm/core";
 import { createTestUser } from "@crm/core/testing";
 import { createDb } from "@crm/db";
 import { useTestDatabase } from "@crm/db/testing";
 import { startJobRuntime } from "@crm/integrations";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { runCrm } from "./run-crm.test-util";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const testDb = useTestDatabase();
 const dataDir = mkdtempSync(path.join(tmpdir(), "crm-backup-data-"));
 const backupDir = mkdtempSync(path.join(tmpdir(), "crm-backups-"));
 const created: string[] = [];
 
 function crm(env: Record<string, string>, ...args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, CRM_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCrm(args, { CRM_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...env });
 }
 
 /** An empty database on the test cluster (no schema at all), dropped after the file. */

@@ -1,35 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createClient, systemClock } from "@crm/core";
 import { createTestUser, unzip } from "@crm/core/testing";
 import { useTestDatabase } from "@crm/db/testing";
 import { describe, expect, it } from "vitest";
+import { runCrm } from "./run-crm.test-util";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const testDb = useTestDatabase();
 
-/** Runs `crm …` as its own process, as a user would. */
-function crm(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["apps/cli/src/main.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: testDb().url, CRM_DATA_DIR: dataDir, DATA_ENCRYPTION_KEY: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function crm(args: string[], dataDir: string) {
+  return runCrm(args, { DATABASE_URL: testDb().url, CRM_DATA_DIR: dataDir, DATA_ENCRYPTION_KEY: "" });
 }
 
 describe("crm export", () => {

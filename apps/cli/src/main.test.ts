@@ -1,30 +1,10 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { DEFAULT_TRASH_RETENTION_DAYS } from "@crm/core";
 import { describe, it } from "vitest";
 import { commands } from "./commands";
+import { runCrm } from "./run-crm.test-util";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** `crm …` as its own process; none of these reach a database. */
-function crm(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", ...args], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function crm(...args: string[]) {
+  return runCrm(args);
 }
 
 const overview = /^Usage: pnpm crm <command> \[options\]/;

@@ -1,31 +1,12 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { readJournal } from "@crm/db";
 import { schemaSnapshot, useTestDatabase } from "@crm/db/testing";
 import { describe, expect, it } from "vitest";
+import { runCrm } from "./run-crm.test-util";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const testDb = useTestDatabase();
 
-function crm(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: testDb().url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function crm(...args: string[]) {
+  return runCrm(args, { DATABASE_URL: testDb().url });
 }
 
 describe("crm migrate down", { timeout: 90_000 }, () => {

@@ -30,7 +30,7 @@ export interface CalendarSyncDeps {
   tokenKey: Uint8Array;
   /** Public HTTPS URL of /webhooks/google-calendar; unset: no push notifications (polling only). */
   pushAddress?: string;
-  /** Google API calls allowed per minute across the deployment (warn at 80%, pause at 100%). */
+  /** Google API calls allowed per minute across the deployment (warn at 70%, critical at 90%, pause at 100%). */
   quotaPerMinute: number;
   /** In-job retries on rate limits: delays of base·2^n with jitter (tests make it small). */
   backoff?: { baseMs: number; attempts: number };

@@ -22,9 +22,12 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { d
     const queue = deps.jobs ? await deps.jobs.health() : null;
     const ok = database.status === "up" && (!queue || queue.reachable);
     const email = database.status === "up" ? await bounceRate(deps) : null;
-    const warnings = email?.warning
-      ? [`${Math.round(email.rate * 100)}% of emails sent in the last 24 hours bounced (over 5%)`]
-      : [];
+    const warnings: string[] = [];
+    if (email?.level === "critical") {
+      warnings.push(`Critical: ${percent(email.rate)} of emails sent in the last 24 hours bounced (over 5%)`);
+    } else if (email?.level === "warning") {
+      warnings.push(`${percent(email.rate)} of emails sent in the last 24 hours bounced (over 3%)`);
+    }
     const google =
       deps.calendar && database.status === "up" ? await googleQuotaUsage(deps, deps.calendar.quotaPerMinute) : null;
     if (google?.warning) warnings.push(google.warning);
@@ -56,6 +59,10 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (scope, { d
     });
   });
 };
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 1000) / 10}%`;
+}
 
 /** How many users are past 80% of this hour's budget: a count only, /health is public. */
 async function requestBudgetUse(deps: ApiDeps) {

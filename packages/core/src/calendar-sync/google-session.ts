@@ -2,7 +2,7 @@ import type { CalendarSyncDeps, CoreContext } from "../context";
 import { type CalendarApi, type CalendarProviderError, isCalendarProviderError } from "../ports";
 import type { Lease } from "./lease";
 import { SyncPaused } from "./outcomes";
-import { countGoogleCall } from "./quota";
+import { countGoogleCall, GOOGLE_QUOTA_CRITICAL, GOOGLE_QUOTA_WARNING } from "./quota";
 import { refreshAccessToken } from "./tokens";
 import type { ConnectionRow, SyncLog } from "./types";
 
@@ -63,8 +63,10 @@ export class GoogleSession {
     await this.lease.keep();
     const { quotaPerMinute } = calendarDeps(this.ctx);
     const used = await countGoogleCall(this.ctx, quotaPerMinute);
-    if (used === Math.floor(quotaPerMinute * 0.8) + 1) {
-      this.log("Google API calls passed 80% of the per-minute quota", { used, quota: quotaPerMinute });
+    if (used === Math.floor(quotaPerMinute * GOOGLE_QUOTA_WARNING) + 1) {
+      this.log("Google API calls passed 70% of the per-minute quota", { used, quota: quotaPerMinute });
+    } else if (used === Math.floor(quotaPerMinute * GOOGLE_QUOTA_CRITICAL) + 1) {
+      this.log("Google API calls passed 90% of the per-minute quota", { used, quota: quotaPerMinute });
     }
     this.calls += 1;
   }

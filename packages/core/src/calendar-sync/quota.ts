@@ -31,7 +31,11 @@ export interface QuotaUsage {
   warning: string | null;
 }
 
-/** This minute's calls against the quota; a warning above 80% (shown in /health and logged). */
+/** The product's Google quota thresholds (also in ops/prometheus/crm-alerts.yml). */
+export const GOOGLE_QUOTA_WARNING = 0.7;
+export const GOOGLE_QUOTA_CRITICAL = 0.9;
+
+/** This minute's calls against the quota: a warning above 70%, critical above 90% (in /health). */
 export async function googleQuotaUsage(ctx: CoreContext, quotaPerMinute: number): Promise<QuotaUsage> {
   const [row] = await ctx.db
     .select({ calls: googleApiUsage.calls })
@@ -39,12 +43,15 @@ export async function googleQuotaUsage(ctx: CoreContext, quotaPerMinute: number)
     .where(eq(googleApiUsage.minute, minuteOf(ctx.clock.now())));
   const calls = row?.calls ?? 0;
   const ratio = calls / quotaPerMinute;
+  const percent = `${Math.round(ratio * 100)}% of the per-minute quota (${calls}/${quotaPerMinute})`;
   const warning =
     ratio >= 1
-      ? `Google API quota used up this minute (${calls}/${quotaPerMinute}): calendar sync is paused until the next minute`
-      : ratio > 0.8
-        ? `Google API calls at ${Math.round(ratio * 100)}% of the per-minute quota (${calls}/${quotaPerMinute})`
-        : null;
+      ? `Critical: Google API quota used up this minute (${calls}/${quotaPerMinute}): calendar sync is paused until the next minute`
+      : ratio > GOOGLE_QUOTA_CRITICAL
+        ? `Critical: Google API calls at ${percent}, over 90%`
+        : ratio > GOOGLE_QUOTA_WARNING
+          ? `Google API calls at ${percent}, over 70%`
+          : null;
   return { calls, quota: quotaPerMinute, ratio, warning };
 }
 

@@ -95,7 +95,16 @@ export async function listEmails(ctx: AuthedContext, rawInput: z.input<typeof em
   return { items, nextCursor: rows.length > limit && last ? encodeEmailCursor(last) : null };
 }
 
-/** Bounces among emails sent in the last 24 hours (all users, or one); warn above 5%. */
+/** The product's bounce-rate thresholds over 24 hours (also in ops/prometheus/crm-alerts.yml). */
+export const BOUNCE_WARNING_RATE = 0.03;
+export const BOUNCE_CRITICAL_RATE = 0.05;
+/** Below this many emails a day, one bounce is no signal. */
+export const BOUNCE_MIN_SENT = 5;
+
+/**
+ * Bounces among emails sent in the last 24 hours (all users, or one): a warning above 3%, critical
+ * above 5% (where providers start suspending senders). `warning` is true at either level.
+ */
 export async function bounceRate(ctx: CoreContext, userId?: string) {
   const since = new Date(ctx.clock.now().getTime() - 24 * HOUR_MS);
   const [row] = await ctx.db
@@ -113,5 +122,13 @@ export async function bounceRate(ctx: CoreContext, userId?: string) {
   const sent = row?.sent ?? 0;
   const bounced = row?.bounced ?? 0;
   const rate = sent ? bounced / sent : 0;
-  return { sent, bounced, rate, warning: sent >= 5 && rate > 0.05 };
+  const level: "ok" | "warning" | "critical" =
+    sent < BOUNCE_MIN_SENT
+      ? "ok"
+      : rate > BOUNCE_CRITICAL_RATE
+        ? "critical"
+        : rate > BOUNCE_WARNING_RATE
+          ? "warning"
+          : "ok";
+  return { sent, bounced, rate, level, warning: level !== "ok" };
 }

@@ -4,7 +4,7 @@ import { trpc } from "../../lib/trpc";
 import { Banner } from "../ui/banner";
 
 /**
- * Above every page while more than 5% of the emails sent in the last 24 hours bounced: a high bounce
+ * Above every page while more than 3% of the emails sent in the last 24 hours bounced: a high bounce
  * rate gets a sender blocked, so it must not wait until someone opens Sent emails (which says the same).
  */
 export function BounceBanner() {
