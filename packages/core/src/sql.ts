@@ -1,3 +1,5 @@
+import { inArray, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { CoreContext } from "./context";
 
 /**
@@ -41,4 +43,24 @@ export async function inBatches(batch: () => Promise<number>, size = CLEANUP_BAT
     total += done;
     if (done < size) return total;
   }
+}
+
+/**
+ * Deletes the rows of `table` matching `where`, CLEANUP_BATCH_SIZE at a time by their key column
+ * (`delete … where key in (select key … limit n)`), and answers how many went.
+ */
+export function deleteInBatches(
+  db: CoreContext["db"],
+  table: PgTable,
+  key: PgColumn,
+  where: SQL | undefined,
+  size = CLEANUP_BATCH_SIZE,
+): Promise<number> {
+  return inBatches(async () => {
+    const rows = await db
+      .delete(table)
+      .where(inArray(key, db.select({ key }).from(table).where(where).limit(size)))
+      .returning({ key });
+    return rows.length;
+  }, size);
 }

@@ -8,11 +8,11 @@ import {
   type SignupInput,
   signupInput,
 } from "@crm/shared";
-import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
 import type { AuthedContext, CoreContext } from "../context";
 import { DomainError, pgErrorCode } from "../errors";
 import { createDefaultStages } from "../pipeline/stages";
-import { CLEANUP_BATCH_SIZE, inBatches } from "../sql";
+import { deleteInBatches } from "../sql";
 import { inTransaction } from "../transaction";
 import { parseInput } from "../validation";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
@@ -173,20 +173,5 @@ export async function changePassword(ctx: AuthedContext, rawInput: ChangePasswor
  */
 export async function pruneLoginAttempts(ctx: CoreContext, olderThanMs = LOGIN_WINDOW_MS): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - Math.max(olderThanMs, LOGIN_WINDOW_MS));
-  return inBatches(async () => {
-    const deleted = await ctx.db
-      .delete(loginAttempts)
-      .where(
-        inArray(
-          loginAttempts.id,
-          ctx.db
-            .select({ id: loginAttempts.id })
-            .from(loginAttempts)
-            .where(lt(loginAttempts.attemptedAt, cutoff))
-            .limit(CLEANUP_BATCH_SIZE),
-        ),
-      )
-      .returning({ id: loginAttempts.id });
-    return deleted.length;
-  });
+  return deleteInBatches(ctx.db, loginAttempts, loginAttempts.id, lt(loginAttempts.attemptedAt, cutoff));
 }

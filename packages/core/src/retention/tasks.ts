@@ -3,7 +3,7 @@ import { and, inArray, isNotNull, isNull, lt, notInArray, or } from "drizzle-orm
 import { SESSION_IDLE_MS } from "../auth/sessions";
 import { pruneLoginAttempts } from "../auth/users";
 import type { CoreContext } from "../context";
-import { CLEANUP_BATCH_SIZE, inBatches } from "../sql";
+import { CLEANUP_BATCH_SIZE, deleteInBatches, inBatches } from "../sql";
 import type { RetentionPolicy } from "./policy";
 
 const { activityLogs, emailMessages, imports, accountExports, sessions, twoFactorChallenges, accountTokens } = schema;
@@ -21,22 +21,7 @@ function before(ctx: CoreContext, ms: number): Date {
 /** Activity entries older than the period are deleted (every owner's, oldest first). */
 export async function pruneActivityLog(ctx: CoreContext, policy: RetentionPolicy): Promise<RetentionResult> {
   const cutoff = before(ctx, policy.activityDays * DAY_MS);
-  const deleted = await inBatches(async () => {
-    const rows = await ctx.db
-      .delete(activityLogs)
-      .where(
-        inArray(
-          activityLogs.id,
-          ctx.db
-            .select({ id: activityLogs.id })
-            .from(activityLogs)
-            .where(lt(activityLogs.createdAt, cutoff))
-            .limit(CLEANUP_BATCH_SIZE),
-        ),
-      )
-      .returning({ id: activityLogs.id });
-    return rows.length;
-  });
+  const deleted = await deleteInBatches(ctx.db, activityLogs, activityLogs.id, lt(activityLogs.createdAt, cutoff));
   return { activity_logs: deleted };
 }
 
@@ -91,22 +76,7 @@ export const ACCOUNT_TOKEN_KEEP_AFTER_EXPIRY_MS = 7 * DAY_MS;
 export async function pruneExpiredSignIns(ctx: CoreContext): Promise<RetentionResult> {
   const now = ctx.clock.now().getTime();
   const idleCutoff = new Date(now - SESSION_IDLE_MS);
-  const sessionsDeleted = await inBatches(async () => {
-    const rows = await ctx.db
-      .delete(sessions)
-      .where(
-        inArray(
-          sessions.id,
-          ctx.db
-            .select({ id: sessions.id })
-            .from(sessions)
-            .where(lt(sessions.lastUsedAt, idleCutoff))
-            .limit(CLEANUP_BATCH_SIZE),
-        ),
-      )
-      .returning({ id: sessions.id });
-    return rows.length;
-  });
+  const sessionsDeleted = await deleteInBatches(ctx.db, sessions, sessions.id, lt(sessions.lastUsedAt, idleCutoff));
   const challenges = await ctx.db
     .delete(twoFactorChallenges)
     .where(lt(twoFactorChallenges.expiresAt, new Date(now)))
@@ -125,22 +95,12 @@ export async function pruneExpiredSignIns(ctx: CoreContext): Promise<RetentionRe
  */
 export async function pruneImports(ctx: CoreContext, policy: RetentionPolicy): Promise<RetentionResult> {
   const unstartedCutoff = before(ctx, policy.unstartedImportHours * HOUR_MS);
-  const deleted = await inBatches(async () => {
-    const rows = await ctx.db
-      .delete(imports)
-      .where(
-        inArray(
-          imports.id,
-          ctx.db
-            .select({ id: imports.id })
-            .from(imports)
-            .where(and(inArray(imports.status, ["uploaded"]), lt(imports.createdAt, unstartedCutoff)))
-            .limit(CLEANUP_BATCH_SIZE),
-        ),
-      )
-      .returning({ id: imports.id });
-    return rows.length;
-  });
+  const deleted = await deleteInBatches(
+    ctx.db,
+    imports,
+    imports.id,
+    and(inArray(imports.status, ["uploaded"]), lt(imports.createdAt, unstartedCutoff)),
+  );
   const finishedCutoff = before(ctx, policy.finishedImportDays * DAY_MS);
   const scrubbed = await inBatches(async () => {
     const rows = await ctx.db
