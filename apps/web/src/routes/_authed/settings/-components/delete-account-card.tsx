@@ -1,9 +1,8 @@
 import { type FormEvent, useState } from "react";
-import { PasswordInput } from "../../../../components/password-input";
+import { PasswordConfirmForm } from "../../../../components/password-confirm-form";
 import { Button } from "../../../../components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../../components/ui/card";
 import { Dialog, DialogClose, DialogContent } from "../../../../components/ui/dialog";
-import { Field } from "../../../../components/ui/field";
 import { Skeleton } from "../../../../components/ui/skeleton";
 import { userMessage } from "../../../../lib/errors";
 import { formatLongDate, useUserTimeZone } from "../../../../lib/time";
@@ -91,24 +90,16 @@ export function DeleteAccountCard() {
             </>
           }
         >
-          <form id="delete-account" onSubmit={onSubmit} noValidate>
-            <Field label="Password" error={error ?? undefined}>
-              {({ invalid, ...control }) => (
-                <PasswordInput
-                  {...control}
-                  name="password"
-                  autoComplete="current-password"
-                  autoFocus
-                  invalid={invalid}
-                  value={password}
-                  onChange={(e) => {
-                    setPassword(e.target.value);
-                    if (error) setError(null);
-                  }}
-                />
-              )}
-            </Field>
-          </form>
+          <PasswordConfirmForm
+            id="delete-account"
+            password={password}
+            error={error}
+            onPasswordChange={(value) => {
+              setPassword(value);
+              if (error) setError(null);
+            }}
+            onSubmit={onSubmit}
+          />
         </DialogContent>
       </Dialog>
     </Card>

@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
-import { PasswordInput } from "../../../../components/password-input";
+import { PasswordConfirmForm } from "../../../../components/password-confirm-form";
 import { Alert } from "../../../../components/ui/alert";
 import { Badge } from "../../../../components/ui/badge";
 import { Button } from "../../../../components/ui/button";
@@ -288,24 +288,16 @@ function EnabledState({ enabledAt, recoveryCodesLeft }: { enabledAt: Date | null
             </>
           }
         >
-          <form id="disable-two-factor" onSubmit={onSubmit} noValidate>
-            <Field label="Password" error={error ?? undefined}>
-              {({ invalid, ...control }) => (
-                <PasswordInput
-                  {...control}
-                  name="password"
-                  autoComplete="current-password"
-                  autoFocus
-                  invalid={invalid}
-                  value={password}
-                  onChange={(e) => {
-                    setPassword(e.target.value);
-                    if (error) setError(null);
-                  }}
-                />
-              )}
-            </Field>
-          </form>
+          <PasswordConfirmForm
+            id="disable-two-factor"
+            password={password}
+            error={error}
+            onPasswordChange={(value) => {
+              setPassword(value);
+              if (error) setError(null);
+            }}
+            onSubmit={onSubmit}
+          />
         </DialogContent>
       </Dialog>
     </div>
